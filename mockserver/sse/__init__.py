@@ -1,0 +1,5 @@
+"""Server-sent events: a WHATWG-exact incremental decoder (the oracle) and the encoder."""
+
+from mockserver.sse.encoder import DONE, encode_comment, encode_event
+
+__all__ = ["DONE", "encode_comment", "encode_event"]

@@ -1,0 +1,1 @@
+"""The pytest plugin (installed as mockserver.pytest_plugin)."""
