@@ -11,6 +11,10 @@ port, prints `listening on port N`, and serves until SIGTERM. KIND is one of
 - `ws-websockets`: a bare `websockets` server: reads one message, answers with N text frames.
 - `ws-starlette`: the same over a bare Starlette WebSocket endpoint on uvicorn.
 
+Query parameters of the SSE baselines: `n` content events; for Starlette also `gap_ms` (chained
+`asyncio.sleep` between events: the naive pacing), `first_ms` (a wait before the first event:
+an idle stream) and `split=N` (N-byte writes, `gap_ms` apart).
+
 What is streamed: `?n=N` content events between a head and a tail taken from a sample stream
 (`--sample`, the bytes mockserver itself sent for a short stream, so event sizes are the same;
 see `sample.py`). WebSocket servers read `{"n": N}` from the first client message.
@@ -33,10 +37,10 @@ WS_CHUNK = '{"type":"chunk","content":"tok"}'
 WS_DONE = '{"type":"done"}'
 
 
-def _listen() -> socket.socket:
+def _listen(port: int = 0) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     sock.listen(2048)
     print(f"listening on port {sock.getsockname()[1]}", flush=True)
     return sock
@@ -50,10 +54,22 @@ def starlette_sse_app(sample: Sample):  # type: ignore[no-untyped-def]
 
     async def stream(request: Request) -> StreamingResponse:
         await request.body()
-        n = int(request.query_params.get("n", "20"))
+        q = request.query_params
+        n, gap, first = int(q.get("n", "20")), float(q.get("gap_ms", 0)), float(q.get("first_ms", 0))
+        split = int(q.get("split", 0))
 
         async def gen():  # type: ignore[no-untyped-def]
-            for ev in sample.events(n):
+            if first:
+                await asyncio.sleep(first / 1000)
+            if split:  # N-byte writes with chained sleeps: what a naive split fault does
+                body = b"".join(sample.events(n))
+                for i in range(0, len(body), split):
+                    yield body[i:i + split]
+                    await asyncio.sleep(gap / 1000)
+                return
+            for i, ev in enumerate(sample.events(n)):
+                if gap and i:  # chained sleeps: the naive pacing that drifts
+                    await asyncio.sleep(gap / 1000)
                 yield ev
 
         return StreamingResponse(gen(), media_type="text/event-stream; charset=utf-8")
@@ -133,9 +149,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("kind", choices=["starlette", "raw", "ws-websockets", "ws-starlette"])
     ap.add_argument("--sample", type=Path, default=None)
+    ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
     sample = load_sample(args.sample)
-    sock = _listen()
+    sock = _listen(args.port)
     if args.kind == "starlette":
         run_uvicorn(starlette_sse_app(sample), sock)
     elif args.kind == "ws-starlette":

@@ -29,7 +29,7 @@ from pathlib import Path
 
 __all__ = [
     "BENCH_DIR", "REPO", "PY", "Proc", "spawn", "spawn_ours", "wait_port", "median_ratio",
-    "pct", "rounds", "raise_nofile",
+    "pct", "rounds", "raise_nofile", "spawn_bare",
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -117,9 +117,9 @@ def spawn_ours(*extra: str, timeout: float = 20.0) -> Proc:
                  timeout=timeout)
 
 
-def spawn_bare(kind: str, timeout: float = 20.0) -> Proc:
+def spawn_bare(kind: str, *extra: str, timeout: float = 20.0) -> Proc:
     """Start one of the baselines of `bare_servers.py` in its own process."""
-    return spawn([PY, str(BENCH_DIR / "bare_servers.py"), kind], f"bare-{kind}",
+    return spawn([PY, str(BENCH_DIR / "bare_servers.py"), kind, *extra], f"bare-{kind}",
                  timeout=timeout)
 
 

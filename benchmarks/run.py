@@ -1,0 +1,139 @@
+"""Run every benchmark, print one table, write one JSON file.
+
+    python benchmarks/run.py [--quick] [--peers] [--only NAME[,NAME]] [--rounds N] [--out FILE]
+
+Each benchmark lives in its own module `bench_<name>.py` with `run(ctx) -> list[Row]` and is
+listed in `REGISTRY` below; adding one (WebSocket, fuzzing, a new peer) is one module plus one
+line here. `bench_fuzz.py` is owned by the fuzzing work and is run as a script that prints one
+JSON line; `external()` turns that line into rows.
+
+Bounded: full run < 10 min on 2 cores, `--quick` < 1 min. Servers bind 127.0.0.1 in their own
+processes and are stopped by PID (see common.py). Results go to `benchmarks/results/`
+(gitignored), one file per run plus `latest.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BENCH_DIR, PY, REPO, raise_nofile  # noqa: E402
+from report import Row, machine, render_table, write_json  # noqa: E402
+
+# name -> module (run(ctx) -> list[Row]) or "script:<file>" (prints one JSON line).
+REGISTRY: dict[str, str] = {
+    "sse": "bench_sse",          # (1) SSE events/s vs bare Starlette and raw asyncio
+    "ws": "bench_ws",            # (2) WebSocket messages/s vs bare websockets / Starlette
+    "pertest": "bench_pertest",  # (3) per-test fixture cost vs respx, pytest-httpserver, ...
+    "timing": "bench_timing",    # (4) pacing |error| p99 and drift; split writes as reads
+    "memory": "bench_memory",    # (5) RSS idle, 1M-event stream, 1000 idle streams
+    "startup": "bench_startup",  # (6) `mockserver serve` until the port accepts; session start
+    "fuzz": "script:bench_fuzz.py",  # (7) check_sse_parser examples/s (fuzzing engineer)
+}
+PEERS = "bench_peers"            # (8) only with --peers
+
+
+@dataclass
+class Ctx:
+    """What every benchmark gets: mode, rounds, where to write, and whether ours can run."""
+
+    quick: bool
+    rounds: int
+    results: Path
+    ours: bool
+    peers: bool
+    log: list[str] = field(default_factory=list)
+
+    def say(self, msg: str) -> None:
+        print(f"  {msg}", flush=True)
+
+
+def ours_available() -> bool:
+    """True once the lead's server and CLI exist (`python -m mockserver serve`)."""
+    return all(importlib.util.find_spec(m) is not None
+               for m in ("mockserver.__main__", "mockserver.transport.server"))
+
+
+def external(name: str, script: str, ctx: Ctx) -> list[Row]:
+    """Run a script benchmark and turn its one JSON line into rows.
+
+    Accepted shapes: `{"rows": [{Row fields}...]}` or a flat `{"metric": number, ...}`.
+    """
+    path = BENCH_DIR / script
+    if not path.exists():
+        return [Row(name, "not available yet", "", None, note=f"{script} not written yet")]
+    args = [PY, str(path)] + (["--quick"] if ctx.quick else [])
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=REPO,
+                          timeout=60 if ctx.quick else 240)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.strip().startswith("{")]
+    if proc.returncode or not lines:
+        raise RuntimeError(f"{script} failed ({proc.returncode}): {proc.stderr[-800:]}")
+    data = json.loads(lines[-1])
+    if isinstance(data.get("rows"), list):
+        return [Row(**{"bench": name, **r}) for r in data["rows"]]
+    return [Row(name, k, "", float(v)) for k, v in data.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="mockserver benchmarks (see benchmarks/README.md)")
+    ap.add_argument("--quick", action="store_true", help="small sizes, < 1 minute")
+    ap.add_argument("--peers", action="store_true", help="also llmock and aimock (installs)")
+    ap.add_argument("--only", default="", help="comma-separated names: " + ",".join(REGISTRY))
+    ap.add_argument("--rounds", type=int, default=0, help="rounds per comparison")
+    ap.add_argument("--out", type=Path, default=None, help="JSON path")
+    args = ap.parse_args(argv)
+    raise_nofile()
+    names = [n for n in args.only.split(",") if n] or list(REGISTRY)
+    if args.peers and PEERS not in names:
+        names.append("peers")
+    unknown = [n for n in names if n not in REGISTRY and n != "peers"]
+    if unknown:
+        ap.error(f"unknown benchmark(s) {unknown}; choose from {list(REGISTRY)}")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    results = BENCH_DIR / "results"
+    results.mkdir(exist_ok=True)
+    ctx = Ctx(quick=args.quick, rounds=args.rounds or (2 if args.quick else 3),
+              results=results, ours=ours_available(), peers=args.peers)
+    meta = {**machine(), "quick": args.quick, "rounds": ctx.rounds, "ours_available": ctx.ours}
+    print(f"machine: {meta['nproc']} cores, {meta['cpu']}, Python {meta['python']}; "
+          f"{'quick' if args.quick else 'full'} run, {ctx.rounds} rounds", flush=True)
+    rows: list[Row] = []
+    timings: dict[str, float] = {}
+    t_all = time.perf_counter()
+    for name in names:
+        t0 = time.perf_counter()
+        print(f"[{name}]", flush=True)
+        target = PEERS if name == "peers" else REGISTRY[name]
+        try:
+            if target.startswith("script:"):
+                got = external(name, target.removeprefix("script:"), ctx)
+            else:
+                got = importlib.import_module(target).run(ctx)
+        except Exception as exc:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            got = [Row(name, "FAILED", "", None, note=f"{type(exc).__name__}: {exc}"[:300])]
+        rows += got
+        timings[name] = round(time.perf_counter() - t0, 1)
+        print(f"  ({timings[name]:.1f} s)", flush=True)
+    meta["seconds"] = {**timings, "total": round(time.perf_counter() - t_all, 1)}
+    print()
+    print(render_table(rows))
+    out = args.out or results / f"bench-{stamp}{'-quick' if args.quick else ''}.json"
+    write_json(out, rows, meta)
+    write_json(results / "latest.json", rows, meta)
+    print(f"\nwrote {out} ({meta['seconds']['total']} s)")
+    return 1 if any(r.metric == "FAILED" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
