@@ -1,0 +1,128 @@
+"""(5) Memory: RSS of the server process idle, while streaming one long stream, and while
+holding 1000 idle streams, against bare Starlette in the same run.
+
+RSS is read with psutil from the server's PID every 20 ms. For the long stream we report the
+peak and the growth over the RSS just before the request (after the scenario was enqueued, so
+the script's own storage is not counted as streaming cost). "Flat in stream length" compares
+the growth of a stream ten times shorter with the full one: the difference must stay within
+2 MB. Idle streams: 1000 sockets each send a request whose first event is 60 s away, and RSS
+is read once they are all held. Target: at most 1.2x bare Starlette's RSS in every state.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import psutil
+from admin import enqueue
+from bench_sse import load
+from common import Proc, spawn_bare, spawn_ours
+from report import Row
+from sample import chat_request, load_sample
+
+__all__ = ["run"]
+
+MB = 1 << 20
+
+
+def rss(pid: int, samples: int = 5, every: float = 0.05) -> float:
+    """Median RSS (MB) of `pid` over a few samples."""
+    p = psutil.Process(pid)
+    vals = []
+    for _ in range(samples):
+        vals.append(p.memory_info().rss / MB)
+        time.sleep(every)
+    return sorted(vals)[len(vals) // 2]
+
+
+def stream_growth(proc: Proc, path: str, expect: int) -> tuple[float, float]:
+    """(peak RSS MB, growth MB over the RSS just before) while one stream is read in full."""
+    p = psutil.Process(proc.pid)
+    before = rss(proc.pid)
+    peak, done = before, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, p.memory_info().rss / MB)
+            time.sleep(0.02)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    try:
+        load(proc.port, path, 1, expect, timeout=240)
+    finally:
+        done.set()
+        t.join()
+    return peak, peak - before
+
+
+def idle_streams(proc: Proc, path: str, n: int) -> float:
+    """RSS (MB) while `n` requests wait for a first event that is 60 s away."""
+    socks = []
+    try:
+        req = chat_request("127.0.0.1", proc.port, path)
+        for _ in range(n):
+            s = socket.create_connection(("127.0.0.1", proc.port), timeout=10)
+            s.sendall(req)
+            socks.append(s)
+        time.sleep(1.5)
+        return max(rss(proc.pid, samples=5, every=0.1), rss(proc.pid, samples=3, every=0.1))
+    finally:
+        for s in socks:
+            s.close()
+
+
+def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    n_long = 100_000 if ctx.quick else 1_000_000
+    n_idle = 200 if ctx.quick else 1000
+    smp = load_sample(None)
+    servers: dict[str, Proc] = {}
+    try:
+        servers["bare"] = spawn_bare("starlette")
+        paths = {"bare": {"long": f"/v1/chat/completions?n={n_long}",
+                          "short": f"/v1/chat/completions?n={n_long // 10}",
+                          "idle": "/v1/chat/completions?n=1&first_ms=60000"}}
+        if ctx.ours:
+            ours = servers["ours"] = spawn_ours()
+            for lane, n in (("long", n_long), ("short", n_long // 10)):
+                enqueue(ours.port, {"response": {"chunks": ["tok"] * n}, "times": "always"},
+                        lane=lane)
+            enqueue(ours.port, {"response": {"chunks": ["tok"]}, "timing": {"first_token_ms":
+                    60000}, "times": "always"}, lane="idle")
+            paths["ours"] = {k: f"/lane/{k}/v1/chat/completions" for k in ("long", "short", "idle")}
+        fig: dict[str, dict[str, float]] = {k: {} for k in servers}
+        for name, proc in servers.items():
+            load(proc.port, paths[name]["short"].replace(str(n_long // 10), "20")
+                 if name == "bare" else "/v1/chat/completions", 1, 0)  # warm-up
+            fig[name]["idle"] = rss(proc.pid, samples=9)
+            _, fig[name]["short_growth"] = stream_growth(proc, paths[name]["short"],
+                                                         smp.count(n_long // 10))
+            fig[name]["long_peak"], fig[name]["long_growth"] = stream_growth(
+                proc, paths[name]["long"], smp.count(n_long))
+            fig[name]["held"] = idle_streams(proc, paths[name]["idle"], n_idle)
+            ctx.say(f"{name}: " + ", ".join(f"{k} {v:.1f} MB" for k, v in fig[name].items()))
+    finally:
+        for proc in servers.values():
+            proc.stop()
+    o = fig.get("ours", {})
+    b = fig["bare"]
+    note = "" if o else "mockserver not available yet: baseline only"
+
+    def row(metric: str, key: str, target: str = "<= 1.2x") -> Row:
+        ratio = o[key] / b[key] if o else None
+        return Row("memory", metric, "MB", o.get(key), "bare Starlette", b[key], ratio, target,
+                   None if ratio is None else ratio <= 1.2, "lower", note if key == "idle" else "")
+
+    flat = (o["long_growth"] - o["short_growth"]) if o else None
+    return [
+        row("RSS idle", "idle"),
+        row(f"RSS peak, 1 stream of {n_long:,} events", "long_peak"),
+        row(f"RSS holding {n_idle} idle streams", "held"),
+        Row("memory", f"growth {n_long // 10:,} -> {n_long:,} events", "MB", flat,
+            "bare Starlette", b["long_growth"] - b["short_growth"], None, "< 2 MB (flat)",
+            None if flat is None else flat < 2.0, "lower",
+            extra={"ours": o, "bare": b}),
+    ]
