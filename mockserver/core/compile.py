@@ -1,0 +1,176 @@
+"""compile_plan: scenario + request + seed -> WirePlan, purely (no I/O, no clock, no globals).
+
+    Response ──resolve──► Content ──render──► Draft(events | body)
+        on_draft ─► on_payload ─► serialize ─► on_events ─► encode ─► on_frames
+        ─► schedule (timing) ─► on_wire ─► WirePlan
+
+Same inputs, same bytes: ids, `created`, jitter and every fault's choices come from `seed`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from mockserver.core import cors
+from mockserver.core.content import resolve
+from mockserver.core.events import Frame, dumps, encode, serialize
+from mockserver.core.formats import (
+    FORMATS,
+    default_error_code,
+    default_error_message,
+    default_error_type,
+)
+from mockserver.core.ids import Ids, rng_for
+from mockserver.core.plan import Close, Op, Sleep, Start, WirePlan, Write
+from mockserver.core.request import RequestView
+from mockserver.core.scenario import ErrorReply, Response, Timing
+from mockserver.faults.base import Draft, Fault, FaultContext
+
+__all__ = ["compile_plan", "compile_json", "compile_error", "schedule", "base_headers"]
+
+
+def base_headers(ids: Ids, content_type: str, *, error: bool = False) -> list[tuple[str, str]]:
+    """The real API's response headers (errors are leaner: no openai-* or rate-limit headers)."""
+    headers = [("content-type", content_type), ("x-request-id", ids.request_id())]
+    if error:
+        return headers
+    processing = 40 + rng_for(ids.seed, "processing").randrange(0, 400)
+    return headers + [
+        ("openai-organization", "user-mockserver"),
+        ("openai-processing-ms", str(processing)),
+        ("openai-project", "proj_mockserver"),
+        ("openai-version", "2020-10-01"),
+        ("x-ratelimit-limit-requests", "10000"),
+        ("x-ratelimit-limit-tokens", "50000000"),
+        ("x-ratelimit-remaining-requests", "9999"),
+        ("x-ratelimit-remaining-tokens", "49999975"),
+        ("x-ratelimit-reset-requests", "6ms"),
+        ("x-ratelimit-reset-tokens", "0s"),
+    ]
+
+
+def schedule(frames: Sequence[Frame], timing: Timing | None, seed: int) -> list[Op]:
+    """Writes with pauses: first-token latency before the first frame, chunk gaps between."""
+    ops: list[Op] = []
+    rng = rng_for(seed, "timing")
+    count = 0
+    for i, frame in enumerate(frames):
+        if timing is not None and not timing.is_zero:
+            base = timing.first_token_ms if i == 0 else timing.chunk_ms
+            jitter = rng.uniform(-timing.jitter_ms, timing.jitter_ms) if timing.jitter_ms else 0.0
+            delay = max(0.0, base + jitter)
+            if delay:
+                ops.append(Sleep(delay / 1000.0))
+        if frame.counted:
+            count += 1
+        ops.append(Write(frame.data, events=count))
+    return ops
+
+
+def _ctx(request: RequestView, fmt: str, seed: int, index: int, fault: Fault, streaming: bool) -> FaultContext:
+    return FaultContext(
+        request=request, fmt=fmt, seed=seed,
+        rng=rng_for(seed, f"fault:{index}:{fault.name}"), streaming=streaming,
+    )
+
+
+def compile_error(error: ErrorReply, request: RequestView, seed: int) -> Draft:
+    """The draft of an HTTP error answer in the route's own error shape."""
+    ids = Ids(seed)
+    fmt = FORMATS.get(request.api, FORMATS["chat"])
+    body = fmt.error_body(
+        error.status,
+        error.message or default_error_message(error.status),
+        error.type or default_error_type(error.status),
+        error.code if error.code is not None else default_error_code(error.status),
+        error.param,
+        ids.request_id(),
+    )
+    headers = base_headers(ids, "application/json; charset=utf-8", error=True)
+    draft = Draft(status=error.status, headers=headers, body=dumps(body).encode(), fmt=request.api)
+    for name, value in error.headers:
+        draft.set_header(name, value)
+    return draft
+
+
+def compile_json(body: Any, *, status: int = 200, seed: int = 0, api: str = "json") -> Draft:
+    """The draft of a plain JSON answer (models, embeddings, non-stream completions)."""
+    ids = Ids(seed)
+    return Draft(
+        status=status,
+        headers=base_headers(ids, "application/json"),
+        body=dumps(body).encode(),
+        fmt=api,
+    )
+
+
+def _draft(response: Response, request: RequestView, seed: int, model: str) -> Draft:
+    if response.error is not None:
+        return compile_error(response.error, request, seed)
+    fmt = FORMATS[request.api]
+    content = resolve(response, request, seed)
+    if request.stream:
+        ids = Ids(seed)
+        headers = base_headers(ids, fmt.stream_content_type)
+        return Draft(200, headers, events=fmt.events(content, request, seed, model), fmt=request.api)
+    return compile_json(fmt.body(content, request, seed, model), seed=seed, api=request.api)
+
+
+def compile_plan(
+    request: RequestView,
+    *,
+    response: Response | None = None,
+    draft: Draft | None = None,
+    seed: int = 0,
+    timing: Timing | None = None,
+    faults: Sequence[Fault] = (),
+    model: str | None = None,
+    origin: str | None = None,
+    scenario: str | None = None,
+) -> WirePlan:
+    """Compile one answer to a WirePlan. Give `response` (scripted) or a ready `draft`."""
+    if draft is None:
+        draft = _draft(response or Response(), request, seed, model or request.model or "")
+    streaming = draft.events is not None
+    contexts = [_ctx(request, draft.fmt, seed, i, f, streaming) for i, f in enumerate(faults)]
+    pairs = list(zip(faults, contexts))
+    for fault, ctx in pairs:
+        draft = fault.on_draft(draft, ctx)
+    policy = cors.DEFAULT_POLICY
+    for fault, ctx in pairs:
+        policy = fault.on_cors(policy, ctx)
+    headers = list(draft.headers) + cors.headers_for(origin, policy, status=draft.status)
+    if draft.events is not None:
+        events = draft.events
+        for fault, ctx in pairs:
+            events = fault.on_payload(events, ctx)
+        events = [serialize(e) for e in events]
+        for fault, ctx in pairs:
+            events = fault.on_events(events, ctx)
+        frames = [encode(e) for e in events]
+        for fault, ctx in pairs:
+            frames = fault.on_frames(frames, ctx)
+        ops: list[Op] = [Start(draft.status, tuple(headers))]
+        ops += schedule(frames, timing, seed)
+    else:
+        body = draft.body or b""
+        headers.append(("content-length", str(len(body))))
+        ops = [Start(draft.status, tuple(headers))]
+        if body:
+            ops.append(Write(body, events=0))
+    ops.append(Close("clean"))
+    for fault, ctx in sorted(pairs, key=lambda p: p[0].wire_order):
+        ops = fault.on_wire(ops, ctx)
+    return WirePlan(
+        ops=tuple(ops),
+        scenario=scenario,
+        faults=tuple(f.spec() for f in faults),
+        streaming=streaming,
+    )
+
+
+def describe_body(plan: WirePlan) -> Any:
+    """Decode a non-stream plan's JSON body (for tests and `mockserver play`)."""
+    return json.loads(plan.body())

@@ -1,0 +1,53 @@
+"""Events and frames: the two intermediate forms between a script and the wire.
+
+    Event  one SSE event before encoding: a JSON `payload` (or literal `data`), optional
+           `event:` name, `id:`, `retry:`; `kind` tags it (role, content, tool, finish, usage,
+           done, error, ...) so faults can find the chunk they act on.
+    Frame  the encoded bytes of one event (`counted=True`) or of filler such as a keep-alive
+           comment (`counted=False`). Fault positions `at=N` / `after=N` count counted frames.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from mockserver.sse.encoder import encode_event
+
+__all__ = ["Event", "Frame", "dumps", "serialize", "encode"]
+
+
+def dumps(payload: Any) -> str:
+    """Compact JSON with non-ASCII as raw UTF-8, as the real API sends it."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Event:
+    payload: Any = None
+    data: str | None = None
+    event: str | None = None
+    id: str | None = None
+    retry: int | None = None
+    kind: str = "chunk"
+
+    def with_payload(self, payload: Any) -> Event:
+        return replace(self, payload=payload, data=None)
+
+
+@dataclass(frozen=True)
+class Frame:
+    data: bytes
+    counted: bool = True
+
+
+def serialize(event: Event) -> Event:
+    """Fill `data` from `payload` (compact JSON) unless the event already has literal data."""
+    if event.data is not None or event.payload is None:
+        return event
+    return replace(event, data=dumps(event.payload))
+
+
+def encode(event: Event) -> Frame:
+    return Frame(encode_event(event.data, event=event.event, id=event.id, retry=event.retry))

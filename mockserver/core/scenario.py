@@ -1,0 +1,265 @@
+"""Scenarios as data: what a request gets, in one shape for Python, YAML and JSON.
+
+    Scenario ── match, times, seed, timing, faults
+        └── responses: one Response, or a `sequence` consumed in order (retry tests)
+              ├── text / chunks        streamed content (default: derived from the request)
+              ├── tool_calls           [{name, arguments (the JSON string), id?}]
+              ├── error                {status, type, message, code, param, headers}
+              └── ws                   WebSocket script (list of server messages)
+
+Everything is frozen, so a scenario can cross from the test thread to the server thread safely.
+`Scenario.from_dict` validates a document and names the file and field path of any error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from mockserver.core.validate import Doc
+from mockserver.errors import ConfigError, ScenarioError
+
+__all__ = ["Scenario", "Response", "ToolCall", "ErrorReply", "Timing", "Match", "FINISH_REASONS"]
+
+FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter", "function_call")
+
+_RESPONSE_KEYS = (
+    "text", "chunks", "tool_calls", "finish_reason", "usage", "error", "ws", "reasoning",
+)
+_SCENARIO_KEYS = ("name", "match", "times", "seed", "response", "sequence", "timing", "faults")
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One tool call the assistant makes; `arguments` is the JSON string, as on the wire."""
+
+    name: str
+    arguments: str = "{}"
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    """An HTTP error answer (before any streaming): status, OpenAI error fields, extra headers."""
+
+    status: int = 500
+    type: str | None = None
+    message: str | None = None
+    code: str | None = None
+    param: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Pacing of a stream in milliseconds; jitter is drawn from the scenario seed."""
+
+    first_token_ms: float = 0.0
+    chunk_ms: float = 0.0
+    jitter_ms: float = 0.0
+
+    @property
+    def is_zero(self) -> bool:
+        return not (self.first_token_ms or self.chunk_ms or self.jitter_ms)
+
+
+REALISTIC_TIMING = Timing(first_token_ms=250.0, chunk_ms=25.0, jitter_ms=10.0)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which requests a queued scenario answers: an API path (`/v1/chat/completions`) and/or model."""
+
+    path: str | None = None
+    model: str | None = None
+
+    def matches(self, path: str, model: str | None) -> bool:
+        if self.path is not None and self.path.rstrip("/") != path.rstrip("/"):
+            return False
+        return self.model is None or self.model == model
+
+
+@dataclass(frozen=True)
+class Response:
+    """One scripted answer. An empty Response means the faithful default for the request."""
+
+    text: str | None = None
+    chunks: tuple[str, ...] | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Mapping[str, Any] | None = field(default=None, compare=False)
+    reasoning: str | None = None
+    error: ErrorReply | None = None
+    ws: tuple[Any, ...] | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any, *, where: str = "<python>", path: str = "response") -> Response:
+        if isinstance(data, Response):
+            return data
+        doc = Doc(data, where=where, path=path)
+        doc.check_keys(_RESPONSE_KEYS)
+        chunks = doc.list("chunks")
+        if chunks is not None:
+            for i, chunk in enumerate(chunks):
+                if not isinstance(chunk, str):
+                    raise doc.error("chunks", f"item {i} must be a string, got {chunk!r}")
+        if doc.has("text") and chunks is not None:
+            raise doc.error("chunks", "give either text or chunks, not both")
+        finish = doc.str("finish_reason")
+        if finish is not None and finish not in FINISH_REASONS:
+            raise doc.error("finish_reason", f"expected one of {', '.join(FINISH_REASONS)}")
+        usage = doc.get("usage")
+        if usage is not None and not isinstance(usage, Mapping):
+            raise doc.error("usage", "expected a mapping of token counts")
+        ws = doc.list("ws")
+        return cls(
+            text=doc.str("text"),
+            chunks=tuple(chunks) if chunks is not None else None,
+            tool_calls=_tool_calls(doc),
+            finish_reason=finish,
+            usage=dict(usage) if usage is not None else None,
+            reasoning=doc.str("reasoning"),
+            error=_error(doc) if doc.has("error") else None,
+            ws=tuple(ws) if ws is not None else None,
+        )
+
+
+def _tool_calls(doc: Doc) -> tuple[ToolCall, ...]:
+    items = doc.list("tool_calls") or []
+    calls = []
+    for i, item in enumerate(items):
+        if isinstance(item, ToolCall):
+            calls.append(item)
+            continue
+        sub = Doc(item, where=doc.where, path=f"{doc.path}.tool_calls[{i}]")
+        sub.check_keys(("name", "arguments", "id"))
+        name = sub.str("name")
+        if not name:
+            raise sub.error("name", "a tool call needs a name")
+        arguments = sub.get("arguments", "{}")
+        if isinstance(arguments, Mapping):
+            arguments = json.dumps(arguments, separators=(", ", ": "))
+        if not isinstance(arguments, str):
+            raise sub.error("arguments", "expected the JSON string of the arguments")
+        calls.append(ToolCall(name=name, arguments=arguments, id=sub.str("id")))
+    return tuple(calls)
+
+
+def _error(doc: Doc) -> ErrorReply:
+    sub = doc.sub("error", doc.get("error"))
+    sub.check_keys(("status", "type", "message", "code", "param", "headers"))
+    status = sub.int("status", 500, minimum=100)
+    assert status is not None
+    if status > 599:
+        raise sub.error("status", f"expected an HTTP status 100-599, got {status}")
+    headers = sub.get("headers") or {}
+    if not isinstance(headers, Mapping):
+        raise sub.error("headers", "expected a mapping of header name to value")
+    return ErrorReply(
+        status=status,
+        type=sub.str("type"),
+        message=sub.str("message"),
+        code=sub.str("code"),
+        param=sub.str("param"),
+        headers=tuple((str(k).lower(), str(v)) for k, v in headers.items()),
+    )
+
+
+def _timing(doc: Doc) -> Timing | None:
+    if not doc.has("timing"):
+        return None
+    value = doc.get("timing")
+    if isinstance(value, Timing):
+        return value
+    if value == "realistic":
+        return REALISTIC_TIMING
+    sub = doc.sub("timing", value)
+    sub.check_keys(("first_token_ms", "chunk_ms", "jitter_ms"))
+    return Timing(
+        first_token_ms=sub.number("first_token_ms"),
+        chunk_ms=sub.number("chunk_ms"),
+        jitter_ms=sub.number("jitter_ms"),
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scripted answer (or sequence of answers) with its match rule, reuse policy and faults.
+
+    `times` is how many requests it answers (`None` = always); for a sequence it defaults to the
+    sequence length, and request k gets `responses[min(k, len - 1)]`.
+    """
+
+    responses: tuple[Response, ...] = (Response(),)
+    name: str | None = None
+    match: Match = Match()
+    times: int | None = 1
+    seed: int | None = None
+    timing: Timing | None = None
+    faults: tuple[Any, ...] = ()
+
+    def response_for(self, use: int) -> Response:
+        """The response for the `use`-th request (0-based) this scenario answers."""
+        return self.responses[min(use, len(self.responses) - 1)]
+
+    def with_faults(self, faults: tuple[Any, ...]) -> Scenario:
+        return replace(self, faults=self.faults + tuple(faults))
+
+    @classmethod
+    def from_dict(cls, data: Any, *, where: str = "<python>") -> Scenario:
+        """Build and validate a scenario from a document; errors name `where` and the field."""
+        if isinstance(data, Scenario):
+            return data
+        doc = Doc(data, where=where)
+        doc.check_keys(_SCENARIO_KEYS)
+        if doc.has("response") and doc.has("sequence"):
+            raise doc.error("sequence", "give either response or sequence, not both")
+        if doc.has("sequence"):
+            items = doc.list("sequence") or []
+            if not items:
+                raise doc.error("sequence", "a sequence needs at least one response")
+            responses = tuple(
+                Response.from_dict(item, where=where, path=f"sequence[{i}]")
+                for i, item in enumerate(items)
+            )
+        elif doc.has("response"):
+            responses = (Response.from_dict(doc.get("response"), where=where),)
+        else:
+            responses = (Response(),)
+        times_raw = doc.get("times", len(responses))
+        if times_raw == "always":
+            times: int | None = None
+        else:
+            times = doc.int("times", len(responses), minimum=1)
+        match = Match()
+        if doc.has("match"):
+            sub = doc.sub("match", doc.get("match"))
+            sub.check_keys(("path", "model"))
+            match = Match(path=sub.str("path"), model=sub.str("model"))
+        return cls(
+            responses=responses,
+            name=doc.str("name"),
+            match=match,
+            times=times,
+            seed=doc.int("seed", None, minimum=0),
+            timing=_timing(doc),
+            faults=_faults(doc),
+        )
+
+
+def _faults(doc: Doc) -> tuple[Any, ...]:
+    raw = doc.get("faults")
+    if raw is None:
+        return ()
+    from mockserver.faults import parse_faults
+
+    items = [raw] if isinstance(raw, (str, Mapping)) else doc.list("faults") or []
+    out: list[Any] = []
+    for i, item in enumerate(items):
+        try:
+            out.extend(parse_faults(item))
+        except ConfigError as exc:
+            raise ScenarioError(exc.detail, where=doc.where, path=f"faults[{i}]") from None
+    return tuple(out)

@@ -1,0 +1,198 @@
+"""The Fault base class: validated parameters and one hook per pipeline stage.
+
+    Client <─ bytes ─ player <─ WirePlan <─ compile_plan ──────────────────────────────┐
+                                               on_draft    status, headers, body shape │
+                                               on_payload  JSON objects of events       │ each fault
+                                               on_events   serialized events            │ implements
+                                               on_frames   encoded bytes per event      │ the hooks it
+                                               on_wire     ops: writes, sleeps, close   │ needs
+                                               on_cors     the CORS policy              ┘
+
+A fault is a frozen dataclass: its fields are its parameters, typed with int, float, bool, str
+or a `Literal[...]` of allowed values, with `field(metadata={"min": 1})` for bounds. Creating
+one with a bad value raises `FaultSpecError` naming the fault, the parameter and what is
+allowed. The first line of the docstring is the client-visible symptom (catalogue, README).
+Randomness comes only from `ctx.rng`, which is derived from the scenario seed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from mockserver.core.events import Event, Frame
+from mockserver.core.plan import Op
+from mockserver.core.request import RequestView
+from mockserver.errors import FaultSpecError
+
+__all__ = ["Fault", "FaultContext", "Draft", "param_info"]
+
+
+@dataclass
+class Draft:
+    """The response before it becomes a plan: head, and either events (stream) or a body."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    events: list[Event] | None = None
+    body: bytes | None = None
+    fmt: str = "chat"  # chat | completions | responses | messages | json
+
+    def set_header(self, name: str, value: str) -> None:
+        name = name.lower()
+        self.headers = [(k, v) for k, v in self.headers if k != name] + [(name, value)]
+
+    def drop_header(self, name: str) -> None:
+        self.headers = [(k, v) for k, v in self.headers if k != name.lower()]
+
+
+@dataclass
+class FaultContext:
+    """What a fault may look at: the request, the response format and its own random stream."""
+
+    request: RequestView
+    fmt: str
+    seed: int
+    rng: random.Random = field(default_factory=random.Random)
+    streaming: bool = True
+
+
+def _bounds(f: dataclasses.Field[Any]) -> tuple[Any, Any]:
+    return f.metadata.get("min"), f.metadata.get("max")
+
+
+def param_info(cls: type[Fault]) -> list[dict[str, Any]]:
+    """Describe each parameter: name, type, default, allowed values, bounds (for the catalogue)."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        info: dict[str, Any] = {"name": f.name}
+        if typing.get_origin(hint) is Literal:
+            info["type"] = "choice"
+            info["choices"] = list(typing.get_args(hint))
+        else:
+            info["type"] = getattr(hint, "__name__", str(hint))
+        if f.default is not dataclasses.MISSING:
+            info["default"] = f.default
+        else:
+            info["required"] = True
+        low, high = _bounds(f)
+        if low is not None:
+            info["min"] = low
+        if high is not None:
+            info["max"] = high
+        out.append(info)
+    return out
+
+
+def _coerce(fault: str, name: str, hint: Any, value: Any) -> Any:
+    """Convert a spec-string value to the parameter's type, or raise a clear error."""
+    args = typing.get_args(hint)
+    if type(None) in args and typing.get_origin(hint) is not Literal:
+        if value is None or (isinstance(value, str) and value.lower() in ("none", "null")):
+            return None
+        hint = next(a for a in args if a is not type(None))
+    if typing.get_origin(hint) is Literal:
+        allowed = typing.get_args(hint)
+        if isinstance(value, str) and value not in allowed:
+            lowered = value.lower()
+            if lowered in allowed:
+                return lowered
+        if value not in allowed:
+            raise FaultSpecError(
+                f"{fault}: parameter '{name}' must be one of {', '.join(map(str, allowed))}; "
+                f"got {value!r}"
+            )
+        return value
+    try:
+        if hint is bool:
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+                return value.lower() in ("true", "1", "yes")
+            raise ValueError
+        if hint is int:
+            if isinstance(value, bool):
+                raise ValueError
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            return int(value)
+        if hint is float:
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if hint is str:
+            return str(value)
+    except (TypeError, ValueError):
+        word = {bool: "true or false", int: "an integer", float: "a number"}.get(hint, "a value")
+        raise FaultSpecError(
+            f"{fault}: parameter '{name}' must be {word}; got {value!r}"
+        ) from None
+    return value
+
+
+class Fault:
+    """Base of every fault. Subclasses are frozen dataclasses registered by module discovery."""
+
+    name: ClassVar[str] = ""
+    layer: ClassVar[str] = ""
+    #: order within the wire stage: restructure writes (10), add time (20), cut the stream (30)
+    wire_order: ClassVar[int] = 20
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            coerced = _coerce(self.name, f.name, hints[f.name], value)
+            low, high = _bounds(f)
+            if low is not None and coerced < low:
+                raise FaultSpecError(
+                    f"{self.name}: parameter '{f.name}' must be >= {low}; got {coerced!r}"
+                )
+            if high is not None and coerced > high:
+                raise FaultSpecError(
+                    f"{self.name}: parameter '{f.name}' must be <= {high}; got {coerced!r}"
+                )
+            object.__setattr__(self, f.name, coerced)
+        self.validate()
+
+    def validate(self) -> None:
+        """Cross-parameter checks; raise `FaultSpecError` with a clear message."""
+
+    @classmethod
+    def symptom(cls) -> str:
+        doc = (cls.__doc__ or "").strip()
+        return doc.split("\n\n")[0].replace("\n", " ").strip()
+
+    def spec(self) -> str:
+        """The canonical spec string of this fault (round-trips through `parse_faults`)."""
+        params = []
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if value != f.default:
+                text = str(value).lower() if isinstance(value, bool) else str(value)
+                params.append(f"{f.name}={text}")
+        return f"{self.name}({', '.join(params)})" if params else self.name
+
+    # Hooks: each returns its input unchanged unless the fault acts at that stage.
+    def on_draft(self, draft: Draft, ctx: FaultContext) -> Draft:
+        return draft
+
+    def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
+        return events
+
+    def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
+        return events
+
+    def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
+        return frames
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        return ops
+
+    def on_cors(self, policy: Any, ctx: FaultContext | None) -> Any:
+        return policy

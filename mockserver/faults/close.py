@@ -1,0 +1,46 @@
+"""close: the connection ends early, cleanly, abruptly or with a TCP reset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mockserver.core.plan import Close as CloseOp
+from mockserver.core.plan import Op, Start, Write
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["Close"]
+
+
+@dataclass(frozen=True)
+class Close(Fault):
+    """The stream stops after `after` events: `clean` ends the body without `[DONE]` (SDKs return
+    partial text as if complete), `abrupt` drops the socket without the chunked terminator
+    (httpx: RemoteProtocolError "incomplete chunked read"; openai: APIConnectionError), `reset`
+    sends a TCP RST (ConnectionResetError / APIConnectionError).
+
+    `inside_event=true` cuts in the middle of the next event instead, so a partial line is the
+    last thing the client receives.
+    """
+
+    name = "close"
+    layer = "tcp"
+    wire_order = 30
+
+    after: int = field(default=1, metadata={"min": 0})
+    mode: Literal["clean", "abrupt", "reset"] = "abrupt"
+    inside_event: bool = False
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        out: list[Op] = []
+        for op in ops:
+            if isinstance(op, CloseOp):
+                break
+            if isinstance(op, Write) and not isinstance(op, Start) and op.events > self.after:
+                if self.inside_event and op.data:
+                    cut = max(1, len(op.data) // 2)
+                    out.append(Write(op.data[:cut], events=self.after, raw=op.raw))
+                break
+            out.append(op)
+        out.append(CloseOp(self.mode))
+        return out

@@ -1,0 +1,60 @@
+"""Quarantine for reaches into uvicorn's private API (the only module that does this).
+
+The players need the connection's asyncio transport to do what ASGI cannot express: close
+without the chunked terminator, send a TCP RST, write raw bytes. uvicorn builds the ASGI scope
+inside its protocol classes, so we subclass them and wrap the per-connection app to add the
+transport under `scope["extensions"]["mockserver.transport"]`. Pinned behaviour is tested in
+tests/transport; if uvicorn changes these classes, only this file needs to follow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+__all__ = ["TransportH11Protocol", "TransportWSProtocol", "TRANSPORT_KEY", "transport_of", "bound_port"]
+
+TRANSPORT_KEY = "mockserver.transport"
+
+
+def _wrap(app: Any, transport: asyncio.BaseTransport) -> Any:
+    async def with_transport(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        extensions = scope.setdefault("extensions", {})
+        if extensions is None:
+            extensions = scope["extensions"] = {}
+        extensions[TRANSPORT_KEY] = transport
+        await app(scope, receive, send)
+
+    return with_transport
+
+
+class TransportH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, exposing the transport to the app through the scope."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self.app = _wrap(self.app, transport)
+
+
+class TransportWSProtocol(WebSocketsSansIOProtocol):
+    """uvicorn's sans-I/O websockets protocol, exposing the transport the same way."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.app = _wrap(self.app, transport)
+
+
+def transport_of(scope: dict[str, Any]) -> asyncio.Transport | None:
+    extensions = scope.get("extensions") or {}
+    return extensions.get(TRANSPORT_KEY)  # type: ignore[no-any-return]
+
+
+def bound_port(server: Any) -> int:
+    """The port a started `uvicorn.Server` listens on (port 0 resolved)."""
+    for srv in getattr(server, "servers", []):
+        for sock in srv.sockets:
+            return int(sock.getsockname()[1])
+    raise RuntimeError("uvicorn server has no listening socket")

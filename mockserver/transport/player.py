@@ -1,0 +1,198 @@
+"""Play a WirePlan through ASGI (uvicorn frames the HTTP) or over the raw socket.
+
+    play(plan, scope, receive, send)
+      ├── plan.requires_raw_socket ── play_raw: head, chunk framing and closes written by hand
+      └── otherwise ──────────────── ASGI messages, one flushed write per Write op
+
+Sleeps are scheduled against deadlines from the start of the response, not chained, so pacing
+does not drift. While sleeping the player watches for the client going away. Returns what
+happened: `completed`, `closed` (server dropped the socket), `reset` or `client_disconnected`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
+from mockserver.transport._internals import transport_of
+
+__all__ = ["play", "Played", "reset_transport"]
+
+
+@dataclass
+class Played:
+    outcome: str
+    bytes_sent: int
+
+
+class _Disconnect:
+    """Watches `receive()` for http.disconnect, started only when the plan waits."""
+
+    def __init__(self, receive: Any) -> None:
+        self.event = asyncio.Event()
+        self.task = asyncio.ensure_future(self._watch(receive))
+
+    async def _watch(self, receive: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self.event.set()
+                return
+
+    async def sleep(self, seconds: float) -> bool:
+        """Sleep; True if the client disconnected meanwhile."""
+        if seconds <= 0:
+            return self.event.is_set()
+        try:
+            await asyncio.wait_for(self.event.wait(), seconds)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    def stop(self) -> None:
+        self.task.cancel()
+
+
+async def reset_transport(transport: asyncio.Transport | None) -> None:
+    """Send a TCP RST: flush what is buffered, set SO_LINGER(1, 0), abort."""
+    if transport is None or transport.is_closing():
+        return
+    for _ in range(200):
+        if transport.get_write_buffer_size() == 0:
+            break
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(0.01)  # let the client read the last bytes before the RST lands
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    transport.abort()
+
+
+async def _await_disconnect(receive: Any, watcher: _Disconnect | None, timeout: float = 2.0) -> None:
+    """After dropping the socket, wait until uvicorn has noticed, so it sends nothing more."""
+    if watcher is not None:
+        await watcher.sleep(timeout)
+        return
+
+    async def drain() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    try:
+        await asyncio.wait_for(drain(), timeout)
+    except asyncio.TimeoutError:
+        pass
+
+
+def _needs_watch(plan: WirePlan) -> bool:
+    return any(isinstance(op, Sleep) for op in plan.ops) or (
+        plan.close.mode == "hold" and plan.close.seconds > 0
+    )
+
+
+def _head(start: Start) -> bytes:
+    try:
+        reason = HTTPStatus(start.status).phrase
+    except ValueError:
+        reason = "Unknown"
+    lines = [f"HTTP/1.1 {start.status} {reason}"]
+    names = {k for k, _ in start.headers}
+    lines += [f"{k}: {v}" for k, v in start.headers]
+    if "content-length" not in names:
+        lines.append("transfer-encoding: chunked")
+    lines.append("connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+async def play(
+    plan: WirePlan,
+    scope: dict[str, Any],
+    receive: Any,
+    send: Any,
+    on_outcome: Callable[[str, int], None] | None = None,
+) -> Played:
+    """Play `plan`. `on_outcome(outcome, bytes_sent)` is called just before the final action,
+    so a journal is up to date by the time the client sees the end of the response."""
+    transport = transport_of(scope)
+    note = on_outcome or (lambda outcome, sent: None)
+    raw = plan.requires_raw_socket
+    chunked = plan.start is not None and plan.start.header("content-length") is None
+    watcher = _Disconnect(receive) if _needs_watch(plan) else None
+    loop = asyncio.get_running_loop()
+    deadline = loop.time()
+    sent = 0
+    try:
+        for op in plan.ops:
+            if isinstance(op, Start):
+                if raw:
+                    assert transport is not None
+                    transport.write(_head(op))
+                else:
+                    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
+                    await send({"type": "http.response.start", "status": op.status, "headers": headers})
+            elif isinstance(op, Write):
+                if transport is not None and transport.is_closing():
+                    note("client_disconnected", sent)
+                    return Played("client_disconnected", sent)
+                if raw:
+                    assert transport is not None
+                    framed = op.data if (op.raw or not chunked) else (
+                        b"%x\r\n%s\r\n" % (len(op.data), op.data) if op.data else b""
+                    )
+                    transport.write(framed)
+                else:
+                    await send({"type": "http.response.body", "body": op.data, "more_body": True})
+                sent += len(op.data)
+            elif isinstance(op, Sleep):
+                deadline += op.seconds
+                delay = deadline - loop.time()
+                if watcher is not None:
+                    if await watcher.sleep(delay):
+                        note("client_disconnected", sent)
+                        return Played("client_disconnected", sent)
+                elif delay > 0:
+                    await asyncio.sleep(delay)
+            elif isinstance(op, Close):
+                return await _close(op, raw, chunked, transport, receive, send, watcher, sent, note)
+        note("completed", sent)
+        return Played("completed", sent)
+    finally:
+        if watcher is not None:
+            watcher.stop()
+
+
+async def _close(
+    op: Close, raw: bool, chunked: bool, transport: asyncio.Transport | None,
+    receive: Any, send: Any, watcher: _Disconnect | None, sent: int,
+    note: Callable[[str, int], None],
+) -> Played:
+    if op.mode == "hold" and op.seconds > 0:
+        if watcher is not None and await watcher.sleep(op.seconds):
+            note("client_disconnected", sent)
+            return Played("client_disconnected", sent)
+    outcome = {"clean": "completed", "hold": "completed", "reset": "reset"}.get(op.mode, "closed")
+    note(outcome, sent)
+    if op.mode in ("clean", "hold"):
+        if raw:
+            assert transport is not None
+            if chunked:
+                transport.write(b"0\r\n\r\n")
+            transport.close()
+            await _await_disconnect(receive, watcher)
+        else:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        return Played("completed", sent)
+    if op.mode == "reset":
+        await reset_transport(transport)
+        await _await_disconnect(receive, watcher)
+        return Played("reset", sent)
+    if transport is not None:
+        transport.close()
+    await _await_disconnect(receive, watcher)
+    return Played("closed", sent)

@@ -1,0 +1,155 @@
+"""MockServer: a handle that runs the mock on a real socket in a background thread.
+
+Modelled on HTTPX's `TestServer` and pytest-httpserver's `HTTPServer`:
+
+    with MockServer() as server:              # uvicorn on 127.0.0.1, port 0 -> a free port
+        server.enqueue({"response": {"text": "hi"}, "faults": ["close(after=1)"]})
+        client = OpenAI(base_url=server.base_url, api_key="x")
+        ...
+        server.requests()                     # the journal
+        server.check()                        # re-raise anything that failed in the server
+
+Real sockets matter: in-process transports buffer the body, so splits, pacing, closes and
+resets are only visible to a client reading from a socket.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import uvicorn
+
+from mockserver.core.scenario import Scenario
+from mockserver.errors import ServerError
+from mockserver.transport._internals import TransportH11Protocol, TransportWSProtocol, bound_port
+from mockserver.transport.app import MockApp
+from mockserver.transport.state import DEFAULT_LANE, JournalEntry, ServerConfig, ServerState
+
+__all__ = ["MockServer", "uvicorn_config"]
+
+
+def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning") -> uvicorn.Config:
+    """The one uvicorn configuration every entry point uses (thread, CLI, benchmarks)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=TransportH11Protocol,  # type: ignore[arg-type]
+        ws=TransportWSProtocol,  # type: ignore[arg-type]
+        lifespan="off",
+        log_level=log_level,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=1,
+        ws_max_size=16 * 1024 * 1024,
+        ws_ping_interval=None,
+        ws_ping_timeout=None,
+    )
+
+
+class MockServer:
+    """Start/stop a mock server in a thread; context manager; journal and scenario helpers."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        scenarios: Iterable[Scenario] = (),
+        config: ServerConfig | None = None,
+        **options: Any,
+    ) -> None:
+        if config is None:
+            config = ServerConfig(host=host, **options)
+        self.host = host
+        self.port = port
+        self.config = config
+        if not scenarios:
+            from mockserver.fixtures.library import builtin_scenarios
+
+            scenarios = builtin_scenarios()
+        self.state = ServerState(config, scenarios)
+        self.app = MockApp(self.state)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self, timeout: float = 10.0) -> MockServer:
+        if self._thread is not None:
+            return self
+        server = uvicorn.Server(uvicorn_config(self.app, self.host, self.port))
+        thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
+        self._server, self._thread = server, thread
+        thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive():
+                raise ServerError(f"mockserver failed to start on {self.host}:{self.port}")
+            if time.monotonic() > deadline:
+                server.should_exit = True
+                raise ServerError(f"mockserver did not start within {timeout}s")
+            time.sleep(0.002)
+        self.port = bound_port(server)
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        server, thread = self._server, self._thread
+        if server is None or thread is None:
+            return
+        server.should_exit = True
+        thread.join(timeout)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(timeout)
+        self._server = self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- addresses -----------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}/v1"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/v1"
+
+    def url_for(self, path: str, *, lane: str | None = None) -> str:
+        prefix = f"/lane/{lane}" if lane and lane != DEFAULT_LANE else ""
+        return f"{self.url}{prefix}{path if path.startswith('/') else '/' + path}"
+
+    def lane_base_url(self, lane: str) -> str:
+        return self.url_for("/v1", lane=lane)
+
+    # -- scenarios and journal -----------------------------------------------------------
+    def enqueue(self, *scenarios: Scenario | dict[str, Any], lane: str = DEFAULT_LANE) -> list[str]:
+        built = [Scenario.from_dict(s) for s in scenarios]
+        return self.state.enqueue(lane, built)
+
+    def requests(self, lane: str | None = None) -> list[JournalEntry]:
+        return self.state.journal(lane)
+
+    def clear(self, lane: str | None = None) -> None:
+        self.state.reset(lane)
+
+    def check(self) -> None:
+        """Re-raise the first exception that happened inside the server thread."""
+        if self.state.errors:
+            errors = list(self.state.errors)
+            self.state.errors.clear()
+            raise ServerError(f"{len(errors)} error(s) in the server: {errors[0]!r}") from errors[0]

@@ -1,0 +1,202 @@
+"""Server state shared between the test thread and the server thread: lanes, queues, journals.
+
+    ServerState
+    ├── config           ServerConfig (api key, admin token, chaos, seed, timing, models ...)
+    ├── library          named scenarios (built-in + --scenarios), chosen by header or URL
+    └── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
+                         ("default" is the root /v1; /lane/<id>/v1 is lane <id>)
+
+Scenarios are frozen, so handing them across threads is safe; every mutation of a lane happens
+under one lock. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.core.models import ModelCatalog
+from mockserver.core.plan import WirePlan
+from mockserver.core.scenario import Scenario, Timing
+from mockserver.faults import Fault
+
+__all__ = ["ServerConfig", "ServerState", "Lane", "Queued", "JournalEntry", "DEFAULT_LANE"]
+
+DEFAULT_LANE = "default"
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    api_key: str | None = None
+    admin_token: str | None = None
+    chaos: float = 0.0
+    seed: int = 0
+    timing: Timing | None = None
+    models: tuple[str, ...] = ()
+    faults: tuple[Fault, ...] = ()
+    scenario: str | None = None
+    max_body: int = 1024 * 1024
+    log: bool = False
+
+
+@dataclass
+class Queued:
+    id: str
+    scenario: Scenario
+    used: int = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.scenario.times is not None and self.used >= self.scenario.times
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.scenario.name,
+            "times": self.scenario.times if self.scenario.times is not None else "always",
+            "used": self.used,
+        }
+
+
+@dataclass
+class JournalEntry:
+    """One request as the server saw it, and what it sent back."""
+
+    index: int
+    method: str
+    path: str
+    lane: str
+    headers: dict[str, str]
+    body: Any
+    scenario: str | None = None
+    faults: tuple[str, ...] = ()
+    status: int | None = None
+    outcome: str = "pending"
+    plan: WirePlan | None = None
+    bytes_sent: int = 0
+    error: str | None = None
+
+    def to_dict(self, *, with_plan: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "index": self.index,
+            "method": self.method,
+            "path": self.path,
+            "lane": self.lane,
+            "headers": self.headers,
+            "body": self.body,
+            "scenario": self.scenario,
+            "faults": list(self.faults),
+            "status": self.status,
+            "outcome": self.outcome,
+            "bytes_sent": self.bytes_sent,
+        }
+        if self.error:
+            data["error"] = self.error
+        if with_plan and self.plan is not None:
+            data["sent"] = self.plan.describe().splitlines()
+        return data
+
+
+@dataclass
+class Lane:
+    id: str
+    queue: list[Queued] = field(default_factory=list)
+    journal: list[JournalEntry] = field(default_factory=list)
+    requests: int = 0
+    library_uses: dict[str, int] = field(default_factory=dict)
+
+
+class ServerState:
+    """All mutable state of one server, guarded by one lock."""
+
+    def __init__(self, config: ServerConfig, library: Iterable[Scenario] = ()) -> None:
+        self.config = config
+        self.models = ModelCatalog(config.models)
+        self.library: dict[str, Scenario] = {}
+        self.lock = threading.Lock()
+        self.lanes: dict[str, Lane] = {}
+        self._ids = itertools.count(1)
+        self._global = itertools.count(0)
+        self.errors: list[BaseException] = []
+        for scenario in library:
+            self.add_library(scenario)
+
+    def add_library(self, scenario: Scenario) -> None:
+        if not scenario.name:
+            raise ValueError("a library scenario needs a name")
+        self.library[scenario.name] = scenario
+
+    def lane(self, lane_id: str) -> Lane:
+        lane = self.lanes.get(lane_id)
+        if lane is None:
+            lane = self.lanes[lane_id] = Lane(lane_id)
+        return lane
+
+    def enqueue(self, lane_id: str, scenarios: Iterable[Scenario]) -> list[str]:
+        with self.lock:
+            lane = self.lane(lane_id)
+            ids = []
+            for scenario in scenarios:
+                queued = Queued(f"scn_{next(self._ids)}", scenario)
+                lane.queue.append(queued)
+                ids.append(queued.id)
+            return ids
+
+    def take(self, lane_id: str, path: str, model: str | None, *, peek: bool = False) -> tuple[Scenario, int] | None:
+        """The first queued scenario matching (path, model) and its use index; consumes one use."""
+        with self.lock:
+            lane = self.lane(lane_id)
+            for queued in lane.queue:
+                if queued.exhausted or not queued.scenario.match.matches(path, model):
+                    continue
+                use = queued.used
+                if not peek:
+                    queued.used += 1
+                return queued.scenario, use
+            return None
+
+    def library_use(self, lane_id: str, name: str) -> int:
+        """How many times this lane already played the named library scenario (then +1)."""
+        with self.lock:
+            uses = self.lane(lane_id).library_uses
+            use = uses.get(name, 0)
+            uses[name] = use + 1
+            return use
+
+    def next_request(self, lane_id: str) -> tuple[int, int]:
+        """(index within the lane, global request number) for a new request."""
+        with self.lock:
+            lane = self.lane(lane_id)
+            index = lane.requests
+            lane.requests += 1
+            return index, next(self._global)
+
+    def record(self, entry: JournalEntry) -> None:
+        with self.lock:
+            self.lane(entry.lane).journal.append(entry)
+
+    def journal(self, lane_id: str | None) -> list[JournalEntry]:
+        with self.lock:
+            if lane_id is not None:
+                return list(self.lane(lane_id).journal)
+            entries = [e for lane in self.lanes.values() for e in lane.journal]
+        return sorted(entries, key=lambda e: e.index)
+
+    def unused(self, lane_id: str) -> list[Queued]:
+        with self.lock:
+            lane = self.lane(lane_id)
+            return [
+                q for q in lane.queue
+                if q.used == 0 or (q.scenario.times is not None and q.used < q.scenario.times)
+            ]
+
+    def reset(self, lane_id: str | None) -> None:
+        with self.lock:
+            if lane_id is None:
+                self.lanes.clear()
+            else:
+                self.lanes.pop(lane_id, None)
