@@ -76,7 +76,7 @@ def idle_streams(proc: Proc, path: str, n: int) -> float:
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
-    n_long = 100_000 if ctx.quick else 1_000_000
+    n_long = 20_000 if ctx.quick else 1_000_000
     n_idle = 200 if ctx.quick else 1000
     smp = load_sample(None)
     servers: dict[str, Proc] = {}

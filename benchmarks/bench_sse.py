@@ -39,7 +39,7 @@ def load(port: int, path: str, streams: int, expect: int, timeout: float = 120) 
 
 def workloads(quick: bool) -> list[tuple[str, int, int]]:
     if quick:
-        return [("1 x 20k", 1, 20_000), ("100 x 1k", 100, 1000), ("1000 x 100", 1000, 100)]
+        return [("1 x 10k", 1, 10_000), ("100 x 200", 100, 200), ("1000 x 20", 1000, 20)]
     return [("1 x 200k", 1, 200_000), ("100 x 1k", 100, 1000), ("1000 x 1k", 1000, 1000)]
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 __all__ = [
     "BENCH_DIR", "REPO", "PY", "Proc", "spawn", "spawn_ours", "wait_port", "median_ratio",
-    "pct", "rounds", "raise_nofile", "spawn_bare",
+    "pct", "rounds", "raise_nofile", "spawn_bare", "has_cli",
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -111,10 +111,21 @@ def _drain(stream: object) -> None:
         pass
 
 
+def has_cli() -> bool:
+    """True once `python -m mockserver serve` exists."""
+    import importlib.util
+
+    return importlib.util.find_spec("mockserver.__main__") is not None
+
+
 def spawn_ours(*extra: str, timeout: float = 20.0) -> Proc:
-    """Start `mockserver serve --port 0` (the CLI users run) in its own process."""
-    return spawn([PY, "-m", "mockserver", "serve", "--port", "0", *extra], "mockserver",
-                 timeout=timeout)
+    """Start `mockserver serve --port 0` (the CLI users run) in its own process; before the CLI
+    exists, `_ours_server.py` (the same app and uvicorn config, in the main thread)."""
+    if has_cli():
+        argv = [PY, "-m", "mockserver", "serve", "--port", "0", *extra]
+    else:
+        argv = [PY, str(BENCH_DIR / "_ours_server.py"), *extra]
+    return spawn(argv, "mockserver", timeout=timeout)
 
 
 def spawn_bare(kind: str, *extra: str, timeout: float = 20.0) -> Proc:

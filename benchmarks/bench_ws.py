@@ -1,0 +1,92 @@
+"""(2) WebSocket messages/s: one connection and 100 connections, vs a bare `websockets` server
+and a bare Starlette WebSocket endpoint on uvicorn, in the same run.
+
+Ours speaks the simple chat protocol (SPEC 2.1, `/v1/ws/chat`): auth, one message, then the
+scripted chunks (`chunks: ["tok"] * n` on a lane) and `done`. The baselines read one message
+and answer with n text frames of the same JSON shape plus `done`. The raw-socket client
+(loadclient.py, mode `ws`) counts text frames; it sends no compression offer, so no server
+compresses. Target: ours >= 1.0x the bare `websockets` server. Until ours serves WebSocket,
+only the baselines are measured.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+from admin import enqueue
+from common import BENCH_DIR, PY, median_ratio, rounds, spawn_bare, spawn_ours
+from loadclient import ws_handshake
+from report import Row
+
+__all__ = ["run"]
+
+
+def ws_load(port: int, path: str, streams: int, expect: int, messages: list[str]) -> dict:
+    argv = [PY, str(BENCH_DIR / "loadclient.py"), "ws", "--port", str(port), "--path", path,
+            "--streams", str(streams), "--expect", str(expect), "--timeout", "120"]
+    for m in messages:
+        argv += ["--message", m]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=150)
+    if out.returncode:
+        raise RuntimeError(f"ws load client failed: {out.stderr[-600:]}")
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    if res["errors"]:
+        raise RuntimeError(f"{res['errors']} of {streams} ws streams incomplete on port {port}")
+    return res
+
+
+def ours_speaks_ws(port: int, path: str) -> bool:
+    """True when `path` on our server completes a WebSocket upgrade."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=3) as s:
+            s.sendall(ws_handshake(port, path))
+            return b" 101 " in s.recv(4096).split(b"\r\n")[0]
+    except OSError:
+        return False
+
+
+def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    loads = [("1 conn x 10k", 1, 10_000), ("100 conns x 100", 100, 100)] if ctx.quick else \
+        [("1 conn x 100k", 1, 100_000), ("100 conns x 1k", 100, 1000)]
+    procs = [spawn_bare("ws-websockets"), spawn_bare("ws-starlette")]
+    ours = spawn_ours() if ctx.ours else None
+    try:
+        ws_ok = ours is not None and ours_speaks_ws(ours.port, "/v1/ws/chat")
+        rows: list[Row] = []
+        for label, streams, n in loads:
+            hello = [json.dumps({"type": "message", "n": n})]
+            c = {"websockets": lambda p=procs[0].port: ws_load(p, "/", streams, n + 1, hello),
+                 "starlette": lambda p=procs[1].port: ws_load(p, "/", streams, n + 1, hello)}
+            if ws_ok:
+                lane = f"ws{n}"
+                enqueue(ours.port, {"response": {"chunks": ["tok"] * n}, "times": "always"},
+                        lane=lane)
+                msgs = [json.dumps({"type": "auth", "api_key": "test"}),
+                        json.dumps({"type": "message", "model": "gpt-4.1", "content": "hi",
+                                    "stream": True})]
+                c["ours"] = lambda: ws_load(ours.port, f"/lane/{lane}/v1/ws/chat", streams,
+                                            n + 2, msgs)
+            res = rounds(ctx.rounds, {k: (lambda f=f: float(f()["events_per_s"]))
+                                      for k, f in c.items()})
+            med = {k: sorted(v)[len(v) // 2] for k, v in res.items()}
+            o = med.get("ours")
+            note = "" if ws_ok else "ours: /v1/ws/chat not served yet; baselines only"
+            for base, name in (("websockets", "bare websockets"), ("starlette", "bare Starlette WS")):
+                ratio = median_ratio(res["ours"], res[base]) if o else None
+                tgt = base == "websockets"
+                rows.append(Row("ws", f"msgs/s, {label}", "msg/s", o, name, med[base], ratio,
+                                ">= 1.0x" if tgt else "",
+                                (ratio >= 1.0 if ratio is not None else None) if tgt else None,
+                                note=note if tgt else "", extra={"rounds": res}))
+            ctx.say(f"{label}: " + ", ".join(f"{k} {v:,.0f} msg/s" for k, v in med.items()))
+        return rows
+    finally:
+        for p in procs + ([ours] if ours else []):
+            p.stop()
+
+
+if __name__ == "__main__":
+    sys.exit("run through benchmarks/run.py --only ws")
