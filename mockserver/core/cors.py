@@ -39,6 +39,7 @@ class CorsPolicy:
     expose_headers: str = EXPOSED  # "" omits the header
     preflight_status: int = 204
     on_errors: bool = True  # False: error responses (status >= 400) carry no CORS headers
+    origin_on_response: bool = True  # False: ACAO on the preflight only, not the actual response
     max_age: int = 0
 
     def but(self, **changes: object) -> CorsPolicy:
@@ -69,7 +70,7 @@ def headers_for(
         return []
     headers: list[tuple[str, str]] = []
     value = _origin_value(origin, policy)
-    if value:
+    if value and (preflight or policy.origin_on_response):
         headers.append(("access-control-allow-origin", value))
     if policy.allow_origin == "reflect":
         headers.append(("vary", "Origin"))
