@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -157,6 +158,60 @@ class ChatPage:
     def cors_messages(self) -> list[str]:
         """Console lines in which Chromium explains a CORS block."""
         return [line for line in self.console if "CORS policy" in line]
+
+
+@pytest.fixture(scope="session")
+def api_server() -> Iterator[Any]:
+    """mockserver on its own loopback port: a different origin from ``web_origin``."""
+    from mockserver.transport.server import MockServer
+
+    with MockServer() as server:
+        yield server
+        server.check()
+
+
+class Lane:
+    """One test's lane on the shared server, driven through the public admin API."""
+
+    def __init__(self, server: Any) -> None:
+        import httpx
+
+        self.id = f"browser-{uuid.uuid4().hex[:12]}"
+        self.base_url = f"{server.url}/lane/{self.id}/v1"
+        self._admin = httpx.Client(base_url=f"{server.url}/_mock", timeout=WAIT_MS / 1000)
+
+    def enqueue(
+        self, response: dict[str, Any], faults: list[str] | None = None, **extra: Any
+    ) -> None:
+        """Queue one scenario (``POST /_mock/scenarios?lane=ID``); its faults reach the preflight.
+
+        ``extra`` holds other scenario keys (``timing``, ``times``, ...)."""
+        scenario = {"response": response, "faults": faults or [], **extra}
+        reply = self._admin.post("/scenarios", params={"lane": self.id}, json=scenario)
+        assert reply.status_code == 201, reply.text
+
+    def journal(self) -> list[dict[str, Any]]:
+        """What this lane's server side saw (``GET /_mock/journal?lane=ID``), in arrival order."""
+        reply = self._admin.get("/journal", params={"lane": self.id})
+        assert reply.status_code == 200, reply.text
+        requests: list[dict[str, Any]] = reply.json()["requests"]
+        return requests
+
+    def methods(self) -> list[str]:
+        return [entry["method"] for entry in self.journal()]
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+@pytest.fixture
+def lane(api_server: Any) -> Iterator[Lane]:
+    """A fresh lane, so queued scenarios and journals never mix between tests."""
+    handle = Lane(api_server)
+    try:
+        yield handle
+    finally:
+        handle.close()
 
 
 @pytest.fixture
