@@ -166,7 +166,7 @@ class Fault:
     @classmethod
     def symptom(cls) -> str:
         doc = (cls.__doc__ or "").strip()
-        return doc.split("\n\n")[0].replace("\n", " ").strip()
+        return " ".join(doc.split("\n\n")[0].split())
 
     def spec(self) -> str:
         """The canonical spec string of this fault (round-trips through `parse_faults`)."""

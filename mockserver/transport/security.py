@@ -1,0 +1,28 @@
+"""Refuse to expose the admin API and X-Mock-* controls off loopback without a token."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from mockserver.errors import ConfigError
+
+__all__ = ["is_loopback", "check_bind"]
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, admin_token: str | None) -> None:
+    """Raise ConfigError when binding a non-loopback address without `--admin-token`."""
+    if not is_loopback(host) and not admin_token:
+        raise ConfigError(
+            f"refusing to bind {host}: off loopback the admin API and X-Mock-* headers let anyone "
+            "script this server. Pass --admin-token TOKEN (clients then send "
+            "'Authorization: Bearer TOKEN' to /_mock/), or bind 127.0.0.1."
+        )
