@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,21 @@ def server():
 
     with MockServer() as running:
         yield running
+
+
+@pytest.fixture
+def lane(server):
+    """This test's own lane: (base URL, journal reader), so attempts can be counted."""
+    lane_id = f"node-{uuid.uuid4().hex[:12]}"
+    return server.lane_base_url(lane_id), lambda: server.requests(lane_id)
+
+
+def require_fault(name: str) -> None:
+    """Skip (with the reason) while a fault another module provides is not registered yet."""
+    from mockserver.faults import registry
+
+    if name not in registry():
+        pytest.skip(f"fault {name!r} is not in the registry yet")
 
 
 def node_client(base_url: str, *, fault: str | None = None, max_retries: int = 0) -> dict[str, Any]:
@@ -90,9 +106,10 @@ def python_client(base_url: str, *, fault: str | None = None, max_retries: int =
     return out
 
 
-def test_openai_node_streams_the_faithful_default_like_openai_python(server):
-    node = node_client(server.base_url)
-    py = python_client(server.base_url)
+def test_openai_node_streams_the_faithful_default_like_openai_python(lane):
+    base_url, _ = lane
+    node = node_client(base_url)
+    py = python_client(base_url)
     assert node["ok"] and py["ok"], (node, py)
     assert node["status"] == 200
     assert node["text"] and node["text"] == py["text"]
@@ -102,49 +119,69 @@ def test_openai_node_streams_the_faithful_default_like_openai_python(server):
 
 
 @pytest.mark.parametrize("mode", ["reset", "abrupt"])
-def test_openai_node_raises_raw_typeerror_terminated_when_stream_is_cut(server, mode):
+def test_openai_node_raises_raw_typeerror_terminated_when_stream_is_cut(lane, mode):
     # HTTP-02 / TCP-01: undici's TypeError escapes; openai-python wraps it in APIConnectionError.
+    base_url, journal = lane
     fault = f"close(after=2, mode={mode})"
-    node = node_client(server.base_url, fault=fault)
-    py = python_client(server.base_url, fault=fault)
+    node = node_client(base_url, fault=fault)
+    py = python_client(base_url, fault=fault)
     assert not node["ok"]
     assert node["error"]["class"] == "TypeError"
     assert node["error"]["message"] == "terminated"
     assert node["error"]["isAPIError"] is False
-    assert node["chunks"] >= 1
+    cause = {"reset": "ECONNRESET", "abrupt": "UND_ERR_SOCKET"}[mode]
+    assert node["error"]["cause"]["code"] == cause
+    assert node["chunks"] == py["chunks"] == 2  # role chunk + first word, then the cut
     assert py["error"]["class"] == "APIConnectionError"
+    # Neither SDK retries a stream that broke after the response started.
+    assert len([e for e in journal() if e.method == "POST"]) == 2
 
 
-def test_openai_node_ends_silently_without_done(server):
+def test_openai_node_ends_silently_without_done(lane):
     # Neither SDK treats a clean EOF without [DONE] as an error: a silent truncation risk.
-    node = node_client(server.base_url, fault="missing_done")
-    py = python_client(server.base_url, fault="missing_done")
+    base_url, _ = lane
+    node = node_client(base_url, fault="missing_done")
+    py = python_client(base_url, fault="missing_done")
     assert node["ok"] and py["ok"]
     assert node["text"] == py["text"] != ""
 
 
-def test_openai_node_raises_apierror_on_in_band_error_object(server):
-    node = node_client(server.base_url, fault="error_event(at=3)")
-    py = python_client(server.base_url, fault="error_event(at=3)")
+def test_openai_node_ends_silently_on_clean_close_before_done(lane):
+    base_url, _ = lane
+    node = node_client(base_url, fault="close(after=2, mode=clean)")
+    assert node["ok"] and node["error"] is None and node["chunks"] == 2
+
+
+def test_openai_node_raises_apierror_on_in_band_error_object(lane):
+    require_fault("error_event")
+    base_url, _ = lane
+    node = node_client(base_url, fault="error_event(at=3)")
+    py = python_client(base_url, fault="error_event(at=3)")
     assert node["error"]["class"] == "APIError" and node["error"]["status"] is None
     assert py["error"]["class"] == "APIError"
     assert node["chunks"] == py["chunks"] == 1
 
 
-def test_openai_node_yields_flat_event_error_as_a_chunk(server):
+def test_openai_node_yields_flat_event_error_as_a_chunk(lane):
     # HTTP-15: `event: error` whose data has no `error` key is not raised by openai-node 6.49.0
     # on the chat path (its event=='error' check sits under `thread.*`), contrary to wire 6.8.
+    require_fault("error_event")
+    base_url, _ = lane
     fault = "error_event(at=3, shape=event_error)"
-    node = node_client(server.base_url, fault=fault)
+    node = node_client(base_url, fault=fault)
     assert node["error"] is None or node["error"]["class"] != "APIError", node
     assert node["chunks"] >= 2
 
 
-def test_openai_node_retries_429_honouring_retry_after(server):
+def test_openai_node_retries_429_honouring_retry_after(lane):
+    base_url, journal = lane
     fault = "status(code=429, retry_after=1)"
-    node = node_client(server.base_url, fault=fault, max_retries=2)
+    node = node_client(base_url, fault=fault, max_retries=2)
     assert node["error"]["class"] == "RateLimitError"
     assert node["status"] == 429
     assert node["retryAfter"] == "1"
-    # Two retries, each waiting the server's Retry-After of 1 s.
+    assert node["error"]["message"].startswith("429 ")  # Python: "Error code: 429 - ..."
+    # Two retries, each waiting the server's Retry-After of 1 s, counted in the header.
     assert 1800 <= node["elapsedMs"] < 9000, node
+    posts = [e for e in journal() if e.method == "POST"]
+    assert [e.headers.get("x-stainless-retry-count") for e in posts] == ["0", "1", "2"]
