@@ -3,7 +3,8 @@ arrive as separate reads?
 
 - Pacing: 50 chunks with a scripted 20 ms gap (`timing: {chunk_ms: 20}`), read by a blocking
   raw socket that timestamps each event (wire.py). Reported: |error| p99 against the schedule
-  and the drift over the stream. Targets: p99 < 1 ms, drift < 1 ms. Baseline: bare Starlette
+  and the drift over the stream, each the median over rounds (a shared machine's occasional
+  stall lands in one round, not in the figure). Targets: p99 < 1 ms, drift < 1 ms. Baseline: bare Starlette
   with chained `asyncio.sleep(0.02)` between yields (the naive way, which drifts).
 - Split: `X-Mock-Fault: split(mode=bytes, size=64, gap_ms=1)` on a 20-chunk stream; the share
   of writes (HTTP chunk frames) that reach the reader alone in their own `recv`. Target
@@ -32,12 +33,16 @@ def _pacing(port: int, path: str) -> tuple[list[float], float]:
 
 
 def _split(port: int, path: str, headers: str = "") -> float:
-    alone, total = frames_per_read(reads_of(port, chat_request("127.0.0.1", port, path, headers)))
+    """Share of writes read alone; nan when the answer is not a chunked 200 (fault missing)."""
+    tr = reads_of(port, chat_request("127.0.0.1", port, path, headers))
+    if not bytes(tr.data[:12]).endswith(b"200"):
+        return float("nan")
+    alone, total = frames_per_read(tr)
     return alone / total if total else float("nan")
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
-    n_rounds = 2 if ctx.quick else max(3, ctx.rounds)
+    n_rounds = 2 if ctx.quick else max(5, ctx.rounds)
     bare = spawn_bare("starlette")
     ours = spawn_ours() if ctx.ours else None
     try:
@@ -72,14 +77,19 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
     def val(d: dict[str, list[float]], k: str) -> float | None:
         return statistics.median(d[k]) if d.get(k) else None
 
-    o_p99 = pct(errs["ours"], 99) if errs["ours"] else None
+    o_p99 = val(p99, "ours")
     o_drift, o_share = val(drifts, "ours"), (min(shares["ours"]) if "ours" in shares else None)
     note = "" if ours else "mockserver not available yet: baseline only"
+    split_note = "worst round reported"
+    if o_share is not None and o_share != o_share:  # nan: the server refused the fault spec
+        o_share, split_note = None, f"ours does not answer `{FAULT}` with a 200 stream yet"
     return [
         Row("timing", f"|error| p99, {N_PACED} x {GAP_MS:.0f} ms", "ms", o_p99,
-            "bare Starlette, chained sleeps", pct(errs["bare"], 99),
+            "bare Starlette, chained sleeps", val(p99, "bare"),
             median_ratio(p99["ours"], p99["bare"]) if ours else None, "< 1 ms",
-            None if o_p99 is None else o_p99 < 1.0, "lower", note),
+            None if o_p99 is None else o_p99 < 1.0, "lower", note,
+            extra={"rounds_ours": p99.get("ours"), "rounds_bare": p99["bare"],
+                   "pooled_p99_ours": pct(errs["ours"], 99) if ours else None}),
         Row("timing", "drift over the stream", "ms", o_drift, "bare Starlette, chained sleeps",
             val(drifts, "bare"), None, "< 1 ms", None if o_drift is None else o_drift < 1.0,
             "lower", extra={"rounds_ours": drifts["ours"], "rounds_bare": drifts["bare"]}),
@@ -87,6 +97,6 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
             None if o_share is None else 100 * o_share, "bare Starlette, sleep(0.001)",
             100 * min(shares["bare"]), None, ">= 99%",
             None if o_share is None else o_share >= 0.99, "higher",
-            "worst round reported" if ours else "",
+            split_note if ours else "",
             extra={"rounds_ours": shares.get("ours"), "rounds_bare": shares["bare"]}),
     ]

@@ -118,14 +118,23 @@ def has_cli() -> bool:
     return importlib.util.find_spec("mockserver.__main__") is not None
 
 
+_CLI_BROKEN: list[str] = []
+
+
 def spawn_ours(*extra: str, timeout: float = 20.0) -> Proc:
-    """Start `mockserver serve --port 0` (the CLI users run) in its own process; before the CLI
-    exists, `_ours_server.py` (the same app and uvicorn config, in the main thread)."""
-    if has_cli():
-        argv = [PY, "-m", "mockserver", "serve", "--port", "0", *extra]
-    else:
-        argv = [PY, str(BENCH_DIR / "_ours_server.py"), *extra]
-    return spawn(argv, "mockserver", timeout=timeout)
+    """Start `mockserver serve --port 0` (the CLI users run) in its own process.
+
+    Falls back to `_ours_server.py` (the same app and uvicorn config, in the main thread) when
+    the CLI does not exist yet or fails to start (it is being written alongside), and says so.
+    """
+    if has_cli() and not _CLI_BROKEN:
+        try:
+            return spawn([PY, "-m", "mockserver", "serve", "--port", "0", *extra], "mockserver",
+                         timeout=timeout)
+        except RuntimeError as exc:
+            _CLI_BROKEN.append(str(exc)[-300:])
+            print(f"  mockserver CLI failed to start; using _ours_server.py: {exc!s:.200}")
+    return spawn([PY, str(BENCH_DIR / "_ours_server.py"), *extra], "mockserver", timeout=timeout)
 
 
 def spawn_bare(kind: str, *extra: str, timeout: float = 20.0) -> Proc:

@@ -50,24 +50,23 @@ def timed_events(tr: Trace) -> list[float]:
 
 
 def pacing_errors(times: list[float], gap_ms: float) -> tuple[list[float], float]:
-    """Errors (ms) of arrivals against the schedule `t0 + k * gap`, and the drift (ms).
+    """Errors (ms) of arrivals against the schedule `t0 + i * gap`, and the drift (ms).
 
-    k advances by the rounded number of gaps between consecutive arrivals, so events the plan
-    sends together (e.g. the finish chunk and `[DONE]`) stay on the same slot, and chained
-    sleeps show up as an error that grows along the stream. Drift is the least-squares slope
-    of error against k, times the number of slots: how far the stream ends from its schedule.
+    The schedule is the one both servers are given: every event after the first one gap
+    later than the one before (mockserver paces the finish chunk and `[DONE]` too). t0 is the
+    first event's arrival. Drift is the least-squares slope of error against i, times the
+    length of the stream: how far the stream ends from its schedule; chained sleeps grow it
+    by their per-sleep lateness, deadline scheduling keeps it near zero.
     """
     if len(times) < 2:
         return [], float("nan")
-    t0, k, ks, errs = times[0], 0, [0], [0.0]
-    for prev, t in zip(times, times[1:]):
-        k += round((t - prev) * 1000 / gap_ms)
-        ks.append(k)
-        errs.append((t - t0) * 1000 - k * gap_ms)
-    n, mk, me = len(ks), sum(ks) / len(ks), sum(errs) / len(errs)
-    var = sum((x - mk) ** 2 for x in ks)
-    slope = sum((x - mk) * (e - me) for x, e in zip(ks, errs)) / var if var else 0.0
-    return errs, slope * (ks[-1] - ks[0]) if n else float("nan")
+    t0 = times[0]
+    errs = [(t - t0) * 1000 - i * gap_ms for i, t in enumerate(times)]
+    n = len(errs)
+    mi, me = (n - 1) / 2, sum(errs) / n
+    var = sum((i - mi) ** 2 for i in range(n))
+    slope = sum((i - mi) * (e - me) for i, e in enumerate(errs)) / var
+    return errs, slope * (n - 1)
 
 
 def frames_per_read(tr: Trace) -> tuple[int, int]:
