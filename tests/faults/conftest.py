@@ -7,6 +7,7 @@ though the server is shared by the whole module.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -50,4 +51,5 @@ def server() -> Iterator[MockServer]:
 @pytest.fixture
 def lane(server: MockServer, request: pytest.FixtureRequest) -> LaneHandle:
     """A lane no other test uses."""
-    return LaneHandle(server, f"t{next(_LANES)}-{request.node.name[:40]}")
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name)[:40]
+    return LaneHandle(server, f"t{next(_LANES)}-{name}")
