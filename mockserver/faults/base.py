@@ -142,6 +142,9 @@ class Fault:
     layer: ClassVar[str] = ""
     #: order within the wire stage: restructure writes (10), add time (20), cut the stream (30)
     wire_order: ClassVar[int] = 20
+    #: a spec string that creates this fault with typical parameters (catalogue, scenario
+    #: library, determinism tests); empty means the bare `name` works (all params defaulted)
+    example: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
         hints = typing.get_type_hints(type(self))
