@@ -51,7 +51,7 @@ def _type_name(value: Any) -> str:
 
 
 def _bad_type(name: str, expected: str, value: Any) -> ApiError:
-    got = _type_name(value).split(" ", 1)[-1]
+    got = _type_name(value)
     return ApiError(
         400,
         f"Invalid type for '{name}': expected {expected}, but got {got} instead.",

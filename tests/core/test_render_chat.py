@@ -1,0 +1,95 @@
+"""Exact bytes of canonical streams (openai-wire.md 1.1-1.4, 2.1) and seed determinism."""
+
+from __future__ import annotations
+
+from mockserver.core.compile import compile_plan
+from mockserver.core.plan import Close, Start, Write
+from mockserver.core.request import view_for
+from mockserver.core.scenario import Response
+
+HEAD = (
+    '{"id":"chatcmpl-J9eI6P3RuXrJs5v9KA23CX3Q1aGwX","object":"chat.completion.chunk",'
+    '"created":1767434833,"model":"gpt-4o-mini-2024-07-18","service_tier":"default",'
+    '"system_fingerprint":"fp_c7c3882ad4",'
+)
+
+
+def chat_view(**extra: object):  # type: ignore[no-untyped-def]
+    body = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hi"}], "stream": True}
+    body.update(extra)
+    return view_for("chat", "/v1/chat/completions", body)
+
+
+def test_chat_stream_with_usage_is_byte_exact() -> None:
+    view = chat_view(stream_options={"include_usage": True, "include_obfuscation": False})
+    plan = compile_plan(view, response=Response(chunks=("Hi",)), seed=7,
+                        model="gpt-4o-mini-2024-07-18")
+    usage = (
+        '"usage":{"prompt_tokens":8,"completion_tokens":1,"total_tokens":9,'
+        '"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},'
+        '"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,'
+        '"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}'
+    )
+    expected = (
+        "data: " + HEAD + '"choices":[{"index":0,"delta":{"role":"assistant","content":"",'
+        '"refusal":null},"logprobs":null,"finish_reason":null}],"usage":null}\n\n'
+        "data: " + HEAD + '"choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,'
+        '"finish_reason":null}],"usage":null}\n\n'
+        "data: " + HEAD + '"choices":[{"index":0,"delta":{},"logprobs":null,'
+        '"finish_reason":"stop"}],"usage":null}\n\n'
+        "data: " + HEAD + '"choices":[],' + usage + "}\n\n"
+        "data: [DONE]\n\n"
+    )
+    assert plan.body().decode() == expected
+    assert plan.writes() == [part.encode() + b"\n\n" for part in expected.split("\n\n")[:-1]]
+    assert isinstance(plan.ops[0], Start) and plan.ops[-1] == Close("clean")
+    assert plan.start is not None
+    assert plan.start.header("content-type") == "text/event-stream; charset=utf-8"
+
+
+def test_obfuscation_is_on_every_chunk_by_default_and_usage_absent() -> None:
+    plan = compile_plan(chat_view(), response=Response(text="a b"), seed=1, model="m")
+    events = [w for w in plan.writes() if w != b"data: [DONE]\n\n"]
+    assert all(b'"obfuscation":"' in w for w in events)
+    assert not any(b'"usage"' in w for w in events)
+
+
+def test_non_ascii_is_raw_utf8_so_a_split_can_land_inside_a_character() -> None:
+    plan = compile_plan(chat_view(), response=Response(chunks=("☃",)), seed=1, model="m")
+    assert "☃".encode() in plan.body()
+    assert b"\\u2603" not in plan.body()
+
+
+def test_legacy_completion_stream_is_byte_exact() -> None:
+    view = view_for("completions", "/v1/completions",
+                    {"model": "gpt-3.5-turbo-instruct", "prompt": "Hi", "stream": True})
+    plan = compile_plan(view, response=Response(chunks=("Hi",)), seed=7, model="gpt-3.5-turbo-instruct")
+    head = ('{"id":"cmpl-J9eI6P3RuXrJs5v9KA23CX3Q","object":"text_completion","created":1767434833,'
+            '"model":"gpt-3.5-turbo-instruct","system_fingerprint":null,')
+    assert plan.body().decode() == (
+        "data: " + head + '"choices":[{"text":"Hi","index":0,"logprobs":null,"finish_reason":null}]}\n\n'
+        "data: " + head + '"choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"stop"}]}\n\n'
+        "data: [DONE]\n\n"
+    )
+
+
+def test_same_seed_gives_identical_plans_and_other_seeds_differ() -> None:
+    view = chat_view()
+    one = compile_plan(view, response=Response(text="Hello world"), seed=42, model="m")
+    two = compile_plan(view, response=Response(text="Hello world"), seed=42, model="m")
+    other = compile_plan(view, response=Response(text="Hello world"), seed=43, model="m")
+    assert one == two and one.body() == two.body()
+    assert one.body() != other.body()
+
+
+def test_single_tool_call_merges_first_fragment_into_role_chunk() -> None:
+    from mockserver.core.scenario import ToolCall
+
+    response = Response(tool_calls=(ToolCall("get_weather", '{"city":"Oslo"}', id="call_1"),))
+    plan = compile_plan(chat_view(), response=response, seed=3, model="m")
+    writes = [w for w in plan.ops if isinstance(w, Write)]
+    first = writes[0].data
+    assert b'"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1"' in first
+    later = b"".join(w.data for w in writes[1:])
+    assert later.count(b'"id":"call_1"') == 0
+    assert b'"finish_reason":"tool_calls"' in later
