@@ -4,14 +4,14 @@ Each kind changes one field of the `CorsPolicy` (mockserver.core.cors); the app 
 policy to the preflight and to the actual response. Which request reaches the server in
 headless Chromium 156 (failure-modes.md 2.4, proven by tests/browser/test_cors.py):
 
-    kind                       preflight (OPTIONS)        actual POST           console says
-    missing_allow_origin       passes                     sent, response hidden CORS-01 "No 'Access-Control-Allow-Origin' header"
-    wrong_origin               fails                      never sent            CORS-02 "... not equal to the supplied origin"
-    preflight_status           fails (401 by default)     never sent            CORS-04 "does not have HTTP ok status"
-    no_allow_headers           fails                      never sent            CORS-05 "authorization is not allowed by ..."
-    wildcard_with_credentials  fails if credentialed      never sent            CORS-03 "must not be the wildcard '*'"
-    no_expose_headers          passes                     sent, body readable   CORS-10 x-request-id etc. read as null
-    missing_on_error           passes                     sent, errors hidden   CORS-01 on 4xx/5xx only (gateways)
+    kind                       preflight (OPTIONS)      actual POST               row
+    missing_allow_origin       passes                   sent, response hidden     CORS-01
+    wrong_origin               fails                    never sent                CORS-02
+    preflight_status           fails (401 by default)   never sent                CORS-04
+    no_allow_headers           fails                    never sent                CORS-05
+    wildcard_with_credentials  fails if credentialed    never sent                CORS-03
+    no_expose_headers          passes                   sent, headers read null   CORS-10
+    missing_on_error           passes                   sent, errors hidden       CORS-01
 
 Non-browser clients (openai-python, openai-node in Node) never enforce CORS and see the
 response as usual. A preflight carries no custom header values, so kinds that act on the

@@ -147,7 +147,9 @@ class ChatPage:
             """([name, chunks]) => {
                 const p = window.chatParsers[name]();
                 const out = [];
-                for (const c of chunks) for (const ev of p.feed(new Uint8Array(c))) out.push(ev.data);
+                for (const c of chunks) {
+                    for (const ev of p.feed(new Uint8Array(c))) out.push(ev.data);
+                }
                 for (const ev of p.end()) out.push(ev.data);
                 return out;
             }""",

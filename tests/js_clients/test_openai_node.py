@@ -78,7 +78,9 @@ def node_client(base_url: str, *, fault: str | None = None, max_retries: int = 0
     return result
 
 
-def python_client(base_url: str, *, fault: str | None = None, max_retries: int = 0) -> dict[str, Any]:
+def python_client(
+    base_url: str, *, fault: str | None = None, max_retries: int = 0
+) -> dict[str, Any]:
     """The same request through openai-python, described in the driver's shape."""
     import openai
 
