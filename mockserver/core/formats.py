@@ -21,6 +21,8 @@ __all__ = ["Format", "FORMATS", "openai_error_body", "default_error_type", "regi
 EventsFn = Callable[[Content, RequestView, int, str], list[Event]]
 BodyFn = Callable[[Content, RequestView, int, str], dict[str, Any]]
 ErrorFn = Callable[[int, str, str, str | None, str | None, str], dict[str, Any]]
+#: (base headers, is_error) -> the format's own headers (e.g. Anthropic's `request-id`)
+HeadersFn = Callable[[list[tuple[str, str]], bool], list[tuple[str, str]]]
 
 _DEFAULT_TYPES = {
     400: "invalid_request_error", 401: "invalid_request_error", 403: "permission_denied",
@@ -71,6 +73,12 @@ class Format:
     body: BodyFn
     error_body: ErrorFn = openai_error_body
     stream_content_type: str = "text/event-stream; charset=utf-8"
+    headers: HeadersFn | None = None
+
+    def adapt_headers(self, headers: list[tuple[str, str]], *, error: bool = False
+                      ) -> list[tuple[str, str]]:
+        """The format's own response headers from the OpenAI-style base headers."""
+        return self.headers(headers, error) if self.headers is not None else headers
 
 
 FORMATS: dict[str, Format] = {
@@ -82,3 +90,7 @@ FORMATS: dict[str, Format] = {
 def register_format(api: str, fmt: Format) -> None:
     """Add a wire format (used by the Responses and Anthropic renderers)."""
     FORMATS[api] = fmt
+
+
+# Formats that register themselves (imported last: they import `Format` from here).
+from mockserver.core import render_anthropic, render_responses  # noqa: E402, F401, I001
