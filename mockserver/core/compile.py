@@ -88,7 +88,9 @@ def compile_error(error: ErrorReply, request: RequestView, seed: int) -> Draft:
         error.param,
         ids.request_id(),
     )
-    headers = base_headers(ids, "application/json; charset=utf-8", error=True)
+    headers = fmt.adapt_headers(
+        base_headers(ids, "application/json; charset=utf-8", error=True), error=True
+    )
     draft = Draft(status=error.status, headers=headers, body=dumps(body).encode(), fmt=request.api)
     for name, value in error.headers:
         draft.set_header(name, value)
@@ -98,9 +100,12 @@ def compile_error(error: ErrorReply, request: RequestView, seed: int) -> Draft:
 def compile_json(body: Any, *, status: int = 200, seed: int = 0, api: str = "json") -> Draft:
     """The draft of a plain JSON answer (models, embeddings, non-stream completions)."""
     ids = Ids(seed)
+    headers = base_headers(ids, "application/json")
+    if api in FORMATS:
+        headers = FORMATS[api].adapt_headers(headers)
     return Draft(
         status=status,
-        headers=base_headers(ids, "application/json"),
+        headers=headers,
         body=dumps(body).encode(),
         fmt=api,
     )
@@ -113,7 +118,7 @@ def _draft(response: Response, request: RequestView, seed: int, model: str) -> D
     content = resolve(response, request, seed)
     if request.stream:
         ids = Ids(seed)
-        headers = base_headers(ids, fmt.stream_content_type)
+        headers = fmt.adapt_headers(base_headers(ids, fmt.stream_content_type))
         return Draft(200, headers, events=fmt.events(content, request, seed, model), fmt=request.api)
     return compile_json(fmt.body(content, request, seed, model), seed=seed, api=request.api)
 
