@@ -143,6 +143,9 @@ class MockApp:
             given = auth[7:].strip()
         if api == "messages" and request.headers.get("x-api-key"):
             given = request.headers["x-api-key"]
+        if given != key and api == "messages":
+            message = "invalid x-api-key" if given else "x-api-key header is required"
+            raise ApiError(401, message, type="authentication_error")
         if given != key:
             shown = f"{given[:3]}***{given[-4:]}" if given and len(given) > 8 else (given or "")
             message = (
@@ -218,6 +221,8 @@ class MockApp:
         return _with_fault_header(plan)
 
     def _unknown_model(self, api: str, model: str) -> ApiError:
+        if api == "messages":
+            return ApiError(404, f"model: {model}", type="not_found_error")
         if api == "responses":
             return ApiError(400, f"The requested model '{model}' does not exist.",
                             param="model", code="model_not_found")
