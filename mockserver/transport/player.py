@@ -139,6 +139,7 @@ async def play(
             elif isinstance(op, Write):
                 if transport is not None and transport.is_closing():
                     note("client_disconnected", sent)
+                    await _await_disconnect(receive, watcher)  # so uvicorn logs no error
                     return Played("client_disconnected", sent)
                 if raw:
                     assert transport is not None
