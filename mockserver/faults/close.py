@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mockserver.core.plan import Close as CloseOp
-from mockserver.core.plan import Op, Start, Write
+from mockserver.core.plan import Op, Write
 from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["Close"]
@@ -33,14 +33,19 @@ class Close(Fault):
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         out: list[Op] = []
+        count = 0
         for op in ops:
             if isinstance(op, CloseOp):
                 break
-            if isinstance(op, Write) and not isinstance(op, Start) and op.events > self.after:
-                if self.inside_event and op.data:
+            # cut at the first write once `after` events are complete (pieces of a split or
+            # dripped event carry the previous count until their last piece)
+            if isinstance(op, Write) and op.data and count >= self.after:
+                if self.inside_event:
                     cut = max(1, len(op.data) // 2)
-                    out.append(Write(op.data[:cut], events=self.after, raw=op.raw))
+                    out.append(Write(op.data[:cut], events=count, raw=op.raw))
                 break
             out.append(op)
+            if isinstance(op, Write):
+                count = op.events
         out.append(CloseOp(self.mode))
         return out

@@ -1,0 +1,47 @@
+"""broken_chunked: the chunked transfer framing breaks mid-body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.plan import Close, Op, Start, Write
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["BrokenChunked", "BAD_CHUNK"]
+
+#: a chunk-size line that is not hexadecimal (WireMock MALFORMED_RESPONSE_CHUNK)
+BAD_CHUNK = b"zz\r\nnot a chunk\r\n"
+
+
+@dataclass(frozen=True)
+class BrokenChunked(Fault):
+    """After `after` events the chunked framing breaks (a chunk-size line `zz`) and the
+    connection closes: httpx raises RemoteProtocolError (h11 "illegal chunk header");
+    openai-python raises APIConnectionError after the events already parsed.
+    """
+
+    name = "broken_chunked"
+    layer = "tcp"
+    wire_order = 30
+
+    after: int = field(default=1, metadata={"min": 0})
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        out: list[Op] = []
+        count = 0
+        head: Start | None = None
+        for op in ops:
+            if isinstance(op, Close):
+                break
+            if isinstance(op, Write) and count >= self.after:
+                break
+            if isinstance(op, Start):
+                # chunked framing needs a body without content-length
+                head = Start(op.status, tuple(h for h in op.headers if h[0] != "content-length"))
+                op = head
+            out.append(op)
+            if isinstance(op, Write):
+                count = op.events
+        if head is None:
+            return ops
+        return out + [Write(BAD_CHUNK, events=count, raw=True), Close("abrupt")]

@@ -1,0 +1,37 @@
+"""content_type: the response carries the wrong Content-Type (or none at all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockserver.errors import FaultSpecError
+from mockserver.faults.base import Draft, Fault, FaultContext
+
+__all__ = ["ContentType"]
+
+
+@dataclass(frozen=True)
+class ContentType(Fault):
+    """The body is unchanged but `content-type` says `value` (empty: no header at all):
+    httpx-sse raises SSEError "Expected response header Content-Type to contain
+    'text/event-stream'"; openai-python ignores the header and parses the stream anyway;
+    a browser EventSource fails the connection.
+    """
+
+    name = "content_type"
+    layer = "http"
+
+    value: str = "application/json"
+
+    def validate(self) -> None:
+        if any(ch in self.value for ch in "\r\n\0"):
+            raise FaultSpecError(
+                f"{self.name}: parameter 'value' must be one header line; got {self.value!r}"
+            )
+
+    def on_draft(self, draft: Draft, ctx: FaultContext) -> Draft:
+        if self.value.strip():
+            draft.set_header("content-type", self.value.strip())
+        else:
+            draft.drop_header("content-type")
+        return draft

@@ -1,0 +1,31 @@
+"""empty_reply: the server reads the request and closes the connection without a byte."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockserver.core.plan import Close, Op, Sleep
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["EmptyReply"]
+
+
+@dataclass(frozen=True)
+class EmptyReply(Fault):
+    """The connection closes without any response (WireMock EMPTY_RESPONSE): httpx raises
+    RemoteProtocolError "Server disconnected without sending a response."; openai-python
+    raises APIConnectionError after retrying it as a connection error.
+    """
+
+    name = "empty_reply"
+    layer = "tcp"
+    wire_order = 30
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        # keep pauses before the head (slow_headers), drop everything else: no Start => raw path
+        out: list[Op] = []
+        for op in ops:
+            if not isinstance(op, Sleep):
+                break
+            out.append(op)
+        return out + [Close("abrupt")]

@@ -1,0 +1,31 @@
+"""silent: the server reads the request and never answers, then hangs up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.plan import Close, Op, Sleep
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["Silent"]
+
+
+@dataclass(frozen=True)
+class Silent(Fault):
+    """The connection is accepted and the request read, then nothing at all comes back for
+    `seconds`: the client's read timeout fires (httpx ReadTimeout, openai-python APITimeoutError
+    after its retries); a client without one hangs. Afterwards the server closes the connection
+    without a response (httpx: RemoteProtocolError "Server disconnected without sending a
+    response.").
+
+    On loopback this stands in for a connect timeout, which cannot be produced locally.
+    """
+
+    name = "silent"
+    layer = "tcp"
+    wire_order = 30
+
+    seconds: float = field(default=30.0, metadata={"min": 0, "max": 86_400})
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        return [Sleep(self.seconds), Close("abrupt")]

@@ -1,0 +1,36 @@
+"""slow_headers: the response head arrives only after a pause."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.plan import Op, Sleep, Start
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["SlowHeaders"]
+
+
+@dataclass(frozen=True)
+class SlowHeaders(Fault):
+    """The connection is accepted and the request read, but no status line arrives for `ms`
+    milliseconds: a client whose read timeout is shorter sees a timeout before any response
+    (openai-python: APITimeoutError, retried like a connection error); a patient one gets the
+    normal answer.
+    """
+
+    name = "slow_headers"
+    layer = "http"
+
+    ms: float = field(default=1000.0, metadata={"min": 0, "max": 3_600_000})
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        out: list[Op] = []
+        inserted = False
+        for op in ops:
+            if isinstance(op, Start) and not inserted:
+                out.append(Sleep(self.ms / 1000.0))
+                inserted = True
+            out.append(op)
+        if not inserted:  # no head at all (raw plans): delay whatever comes first
+            out.insert(0, Sleep(self.ms / 1000.0))
+        return out

@@ -1,0 +1,68 @@
+"""stall: the stream goes silent mid-way (optionally with keep-alive comments), then goes on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.plan import Close, Op, Sleep, Write
+from mockserver.errors import FaultSpecError
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["Stall", "KEEPALIVE"]
+
+KEEPALIVE = b": keep-alive\n\n"
+_MAX_KEEPALIVES = 100_000
+
+
+@dataclass(frozen=True)
+class Stall(Fault):
+    """After `after` events the server sends nothing for `seconds` with the socket open, then
+    carries on: openai-python raises APITimeoutError when its read timeout is shorter; openai-node
+    hangs. With `keepalive_ms`, `: keep-alive` comments every `keepalive_ms` keep resetting byte
+    timers, so only an "no event for N s" deadline notices.
+
+    `after=0` stalls right after the headers (headers, then nothing).
+    """
+
+    name = "stall"
+    layer = "http"
+
+    after: int = field(default=1, metadata={"min": 0})
+    seconds: float = field(default=30.0, metadata={"min": 0, "max": 86_400})
+    keepalive_ms: float = field(default=0.0, metadata={"min": 0})
+
+    def validate(self) -> None:
+        if self.keepalive_ms and self.seconds * 1000 / self.keepalive_ms > _MAX_KEEPALIVES:
+            raise FaultSpecError(
+                f"{self.name}: seconds / keepalive_ms gives more than {_MAX_KEEPALIVES} "
+                f"keep-alives; raise 'keepalive_ms' or lower 'seconds'"
+            )
+
+    def _silence(self, count: int) -> list[Op]:
+        if not self.keepalive_ms:
+            return [Sleep(self.seconds)]
+        ops: list[Op] = []
+        step = self.keepalive_ms / 1000.0
+        left = self.seconds
+        while left >= step:
+            ops += [Sleep(step), Write(KEEPALIVE, events=count)]
+            left -= step
+        if left > 1e-9:
+            ops.append(Sleep(left))
+        return ops
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        out: list[Op] = []
+        count = 0
+        done = False
+        for op in ops:
+            if not done and self.after == 0 and isinstance(op, (Write, Close)) and out:
+                out += self._silence(count)
+                done = True
+            out.append(op)
+            if isinstance(op, Write):
+                count = op.events
+                if not done and self.after and count >= self.after:
+                    out += self._silence(count)
+                    done = True
+        return out
