@@ -54,6 +54,7 @@ class Cors(Fault):
 
     name = "cors"
     layer = "cors"
+    example = "cors(kind=missing_allow_origin)"
 
     kind: CorsKind
     status: int = field(default=401, metadata={"min": 100, "max": 599})
