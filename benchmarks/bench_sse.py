@@ -76,7 +76,7 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                         lane=lane)
                 c["ours"] = contender("ours", ours.port, f"/lane/{lane}/v1/chat/completions")
             for name, measure in c.items():  # warm-up, not counted
-                if streams > 1 or n <= 20_000:
+                if not ctx.quick and (streams > 1 or n <= 20_000):
                     measure()
             cpu.clear()
             res = rounds(ctx.rounds, c)

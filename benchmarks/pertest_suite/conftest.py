@@ -4,7 +4,7 @@ Every contender is a session part (server or transport) plus a function fixture 
 one 20-chunk stream for the test and cleans up after it, exactly what a user's test pays:
 
 - `mockserver`: our `mockserver` fixture once the plugin provides it; until then the
-  `MockServer` handle in a thread, scripted through the admin API, reset after each test.
+  `MockServer` handle in a thread, scripted in-process (`enqueue`), cleared after each test.
 - `respx`: `respx.mock` around the test with one route (openai uses httpx2, so httpx is
   aliased to httpx2 before anything imports it; respx's own plugin is disabled in pytest.ini).
 - `httpserver`: pytest-httpserver's `httpserver` fixture with one ordered expectation.
@@ -90,12 +90,9 @@ def c_mockserver(request):
         yield t
         return
     handle = request.getfixturevalue("_handle")
-    from admin import enqueue, reset
-
-    port = int(handle.url.rsplit(":", 1)[1].split("/")[0])
-    enqueue(port, {"response": {"chunks": CHUNKS}})
+    handle.enqueue({"response": {"chunks": CHUNKS}})  # in-process, as a plugin would
     yield request.getfixturevalue("_ours_session")
-    reset(port)
+    handle.clear()
 
 
 @pytest.fixture(scope="session")
