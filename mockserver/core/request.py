@@ -197,8 +197,53 @@ def _check_messages(messages: Any) -> None:
             )
 
 
+_ANTHROPIC_FIELDS: dict[str, tuple[type | tuple[type, ...], str, float | None, float | None]] = {
+    "model": (str, "a valid string", None, None),
+    "max_tokens": (int, "a valid integer", 1, None),
+    "messages": (list, "a valid list", None, None),
+    "temperature": ((int, float), "a valid number", 0, 1),
+    "top_p": ((int, float), "a valid number", 0, 1),
+    "top_k": (int, "a valid integer", 0, None),
+    "stream": (bool, "a valid boolean", None, None),
+    "system": ((str, list), "a valid string or list", None, None),
+}
+
+
+def _check_anthropic(body: Mapping[str, Any]) -> tuple[str, int]:
+    """Anthropic's validation, with its pydantic-style wording ("max_tokens: Field required")."""
+    for name, (kind, word, low, high) in _ANTHROPIC_FIELDS.items():
+        value = body.get(name)
+        if value is None:
+            if name in ("model", "max_tokens", "messages"):
+                raise ApiError(400, f"{name}: Field required", param=name)
+            continue
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise ApiError(400, f"{name}: Input should be {word}", param=name)
+        if low is not None and value < low:
+            raise ApiError(400, f"{name}: Input should be greater than or equal to {low}", param=name)
+        if high is not None and value > high:
+            raise ApiError(400, f"{name}: Input should be less than or equal to {high}", param=name)
+    messages = body["messages"]
+    if not messages:
+        raise ApiError(400, "messages: at least one message is required", param="messages")
+    for i, message in enumerate(messages):
+        role = message.get("role") if isinstance(message, Mapping) else None
+        if role == "system":
+            raise ApiError(400, 'messages: Unexpected role "system". The Messages API accepts a '
+                           'top-level `system` parameter, not "system" as an input message role.')
+        if role not in ("user", "assistant"):
+            raise ApiError(400, f"messages.{i}.role: Input should be 'user' or 'assistant'")
+    system = body.get("system")
+    words = sum(_count_tokens(_text_of(m.get("content"))) for m in messages)
+    return last_user_text(messages), words + (_count_tokens(_text_of(system)) if system else 0) + 7
+
+
 def view_for(api: str, path: str, body: Mapping[str, Any]) -> RequestView:
     """Validate `body` for `api` and return its view (raises `ApiError` with a 400)."""
+    checked = _check_anthropic(body) if api == "messages" else ("", 0)
+    if api == "responses" and body.get("model") is None:
+        raise ApiError(400, "Missing required parameter: 'model'.", param="model",
+                       code="missing_required_parameter")
     model = _require(body, "model")
     if not isinstance(model, str):
         raise _bad_type("model", "a string", model)
@@ -220,15 +265,12 @@ def view_for(api: str, path: str, body: Mapping[str, Any]) -> RequestView:
         prompt = _count_tokens(text)
     elif api == "responses":
         raw_input = body.get("input", "")
+        if raw_input is not None and not isinstance(raw_input, (str, list)):
+            raise _bad_type("input", "a string or an array", raw_input)
         text = last_user_text(raw_input)
         prompt = _count_tokens(text) + 7
     elif api == "messages":
-        messages = _require(body, "messages")
-        if not isinstance(messages, list):
-            raise _bad_type("messages", "an array", messages)
-        _require(body, "max_tokens")
-        text = last_user_text(messages)
-        prompt = _count_tokens(text) + 7
+        text, prompt = checked
     elif api == "embeddings":
         raw = _require(body, "input")
         items = [raw] if isinstance(raw, str) else raw
