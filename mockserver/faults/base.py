@@ -178,6 +178,9 @@ class Fault:
             value = getattr(self, f.name)
             if value != f.default:
                 text = str(value).lower() if isinstance(value, bool) else str(value)
+                if not text or any(ch in text for ch in ",;()=\"' "):
+                    quote = "'" if '"' in text else '"'
+                    text = f"{quote}{text}{quote}"  # so the spec round-trips
                 params.append(f"{f.name}={text}")
         return f"{self.name}({', '.join(params)})" if params else self.name
 
