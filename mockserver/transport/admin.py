@@ -1,12 +1,21 @@
 """The admin API under /_mock/: health, catalogue, scenarios, journal, reset.
 
-Bodies of POST /_mock/scenarios may be JSON or YAML (one scenario or a list). A bad scenario
-gets 422 with the field path in `param`. With `--admin-token`, every admin call needs
-`Authorization: Bearer <token>`.
+    GET  /_mock/health                 {"status": "ok"}
+    GET  /_mock/catalog                {"faults": [...], "scenarios": [...]}
+    POST /_mock/scenarios[?lane=ID]    JSON or YAML body, one scenario or a list -> 201 {"ids"}
+    GET  /_mock/scenarios[?lane=ID]    the lane's queue
+    GET  /_mock/journal[?lane=ID]      {"requests": [...]} in arrival order
+    POST /_mock/reset[?lane=ID]        clear queues and journals
+
+A bad scenario gets 422 with the field path in `param`. With `--admin-token`, every admin call,
+and every request that carries an X-Mock-* header, needs `Authorization: Bearer <token>` (or
+`X-Mock-Token: <token>`); `check_bind` refuses a non-loopback address without a token.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
 from typing import Any
 
@@ -20,14 +29,49 @@ from mockserver.faults import catalog
 from mockserver.transport.routing import Route
 from mockserver.transport.state import DEFAULT_LANE
 
-__all__ = ["handle", "describe_scenario"]
+__all__ = ["handle", "describe_scenario", "check_bind", "is_loopback", "token_ok"]
+
+_ENDPOINTS = {"health": ("GET",), "catalog": ("GET",), "scenarios": ("GET", "POST"),
+              "journal": ("GET",), "reset": ("POST",)}
 
 
-def _error(status: int, message: str, *, param: str | None = None, code: str | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"message": message, "type": "invalid_request_error", "param": param, "code": code}},
-        status_code=status,
-    )
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and `localhost`; any other name or address is not."""
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, admin_token: str | None) -> None:
+    """Refuse to serve off loopback without an admin token (the CLI and MockServer call this)."""
+    if not is_loopback(host) and not admin_token:
+        raise ConfigError(
+            f"refusing to bind {host}: off loopback, the admin API and X-Mock-* headers would let "
+            "anyone on the network script this server. Pass --admin-token TOKEN (MockServer("
+            "admin_token=...)), or bind 127.0.0.1."
+        )
+
+
+def token_ok(headers: Any, token: str | None) -> bool:
+    """Whether a request proves the admin token (Bearer or X-Mock-Token); True without one."""
+    if not token:
+        return True
+    given = headers.get("x-mock-token", "")
+    auth = headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        given = given or auth[7:].strip()
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+def _error(
+    status: int, message: str, *, param: str | None = None, code: str | None = None
+) -> JSONResponse:
+    body = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
+    return JSONResponse({"error": body}, status_code=status)
 
 
 def describe_scenario(scenario: Scenario) -> dict[str, Any]:
@@ -54,18 +98,21 @@ async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route
 
 async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
     state = app.state
-    token = state.config.admin_token
-    if token and request.headers.get("authorization", "") != f"Bearer {token}":
+    if not token_ok(request.headers, state.config.admin_token):
         return _error(401, "The admin API needs Authorization: Bearer <admin token>.",
                       code="invalid_admin_token")
-    lane = request.query_params.get("lane") or (route.lane if route.lane != DEFAULT_LANE else DEFAULT_LANE)
+    # ?lane=ID, or the /lane/<id>/_mock/... prefix; journal and reset default to every lane
+    chosen = request.query_params.get("lane") or (
+        route.lane if route.lane != DEFAULT_LANE else None
+    )
     name = route.path[len("/_mock"):].strip("/")
     method = request.method
-    allowed = {"health": "GET", "catalog": "GET", "scenarios": "POST", "journal": "GET", "reset": "POST"}
-    if name not in allowed and not (name == "scenarios" and method == "GET"):
-        return _error(404, f"Unknown admin endpoint /_mock/{name}", code="unknown_url")
-    if method != allowed[name] and not (name == "scenarios" and method == "GET"):
-        return _error(405, f"Use {allowed[name]} for /_mock/{name}", code="method_not_allowed")
+    if name not in _ENDPOINTS:
+        return _error(404, f"Unknown admin endpoint /_mock/{name}; known: "
+                      f"{', '.join(sorted(_ENDPOINTS))}", code="unknown_url")
+    if method not in _ENDPOINTS[name]:
+        return _error(405, f"Use {' or '.join(_ENDPOINTS[name])} for /_mock/{name}",
+                      code="method_not_allowed")
     if name == "health":
         return JSONResponse({"status": "ok"})
     if name == "catalog":
@@ -74,11 +121,12 @@ async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
             "scenarios": [describe_scenario(s) for s in state.library.values()],
         })
     if name == "journal":
-        entries = state.journal(request.query_params.get("lane"))
+        entries = state.journal(chosen)
         return JSONResponse({"requests": [e.to_dict() for e in entries]})
     if name == "reset":
-        state.reset(request.query_params.get("lane"))
-        return JSONResponse({"status": "ok"})
+        state.reset(chosen)
+        return JSONResponse({"status": "ok", "lane": chosen})
+    lane = chosen or DEFAULT_LANE
     if method == "GET":
         with state.lock:
             queue = [q.describe() for q in state.lane(lane).queue]
@@ -94,12 +142,18 @@ async def _enqueue(state: Any, request: Request, lane: str) -> JSONResponse:
         doc = _parse_body(raw, request.headers.get("content-type", ""))
     except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
         return _error(422, f"Body is neither valid JSON nor YAML: {exc}", code="invalid_body")
+    if doc is None or doc == []:
+        return _error(422, "Empty body: send one scenario (a mapping) or a list of them.",
+                      param="body", code="invalid_scenario")
     docs = doc if isinstance(doc, list) else [doc]
     scenarios = []
     for i, item in enumerate(docs):
         try:
-            scenarios.append(Scenario.from_dict(item, where=f"body[{i}]" if isinstance(doc, list) else "body"))
+            where = f"body[{i}]" if isinstance(doc, list) else "body"
+            scenarios.append(Scenario.from_dict(item, where=where))
         except ConfigError as exc:
-            return _error(422, str(exc), param=exc.path or None, code="invalid_scenario")
+            prefix = f"[{i}]." if isinstance(doc, list) else ""
+            return _error(422, str(exc), param=f"{prefix}{exc.path}" if exc.path else None,
+                          code="invalid_scenario")
     ids = state.enqueue(lane, scenarios)
     return JSONResponse({"ids": ids, "lane": lane}, status_code=201)
