@@ -4,7 +4,8 @@ Choosing (SPEC 2.3, first match wins for the scenario; faults add up):
   X-Mock-Fault header  ─► faults added to whatever the request gets
   X-Mock-Scenario / /scenario/<name>/v1 ─► a named scenario from the library
   the lane's queue     ─► first queued scenario matching path and model
-  chaos (--chaos RATE) ─► a seeded draw adds one fault to that share of requests
+  chaos (--chaos RATE) ─► a seeded draw adds one fault to that share of requests (not to
+                          requests that chose a scenario or sent X-Mock-Fault)
   faithful default
 
 Every request is journaled (arrival order, what was sent, outcome) and logged in one line.
@@ -210,8 +211,10 @@ class MockApp:
             draft = compile_json(embeddings_body(view, info), seed=choice.seed, api=api)
             if choice.response.error is not None:
                 draft = compile_error(choice.response.error, view, choice.seed)
-            return compile_plan(view, draft=draft, seed=choice.seed, faults=choice.faults,
-                                origin=origin, scenario=choice.name)
+            return _with_fault_header(compile_plan(
+                view, draft=draft, seed=choice.seed, faults=choice.faults, origin=origin,
+                scenario=choice.name,
+            ))
         timing = (choice.scenario.timing if choice.scenario and choice.scenario.timing
                   else self.state.config.timing)
         plan = compile_plan(
@@ -274,13 +277,19 @@ class MockApp:
         config = state.config
         choice = _Choice()
         header_faults = request.headers.get("x-mock-fault")
+        asked = request.headers.get("x-mock-scenario")
+        if (header_faults or asked) and not admin.token_ok(request.headers, config.admin_token):
+            raise ApiError(401, "X-Mock-* headers need the admin token (Authorization: Bearer "
+                           "<admin token> or X-Mock-Token: <admin token>).",
+                           param="x-mock-fault" if header_faults else "x-mock-scenario",
+                           code="invalid_admin_token")
         if header_faults:
             try:
                 choice.faults.extend(parse_faults(header_faults))
             except ConfigError as exc:
                 raise ApiError(400, f"Invalid X-Mock-Fault header: {exc}", param="x-mock-fault",
                                code="invalid_fault_spec") from None
-        name = request.headers.get("x-mock-scenario") or route.scenario or config.scenario
+        name = asked or route.scenario or config.scenario
         use = 0
         if name:
             scenario = state.library.get(name)
@@ -301,7 +310,7 @@ class MockApp:
             choice.faults = list(choice.scenario.faults) + choice.faults
             if choice.scenario.seed is not None:
                 base_seed = choice.scenario.seed + use
-        elif config.chaos > 0:
+        elif config.chaos > 0 and not header_faults:  # explicit faults beat a random draw
             drawn = chaos.draw(config.chaos, config.seed, route.lane, index, view)
             if drawn is not None:
                 choice.faults.append(drawn)
