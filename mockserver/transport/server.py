@@ -25,6 +25,7 @@ import uvicorn
 from mockserver.core.scenario import Scenario
 from mockserver.errors import ServerError
 from mockserver.transport._internals import TransportH11Protocol, TransportWSProtocol, bound_port
+from mockserver.transport.admin import check_bind
 from mockserver.transport.app import MockApp
 from mockserver.transport.state import DEFAULT_LANE, JournalEntry, ServerConfig, ServerState
 
@@ -64,6 +65,7 @@ class MockServer:
     ) -> None:
         if config is None:
             config = ServerConfig(host=host, **options)
+        check_bind(host, config.admin_token)
         self.host = host
         self.port = port
         self.config = config
