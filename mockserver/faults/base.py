@@ -7,6 +7,13 @@
                                                on_frames   encoded bytes per event      │ the hooks it
                                                on_wire     ops: writes, sleeps, close   │ needs
                                                on_cors     the CORS policy              ┘
+    WebSocket: WsSession (core/ws_session.py) ─► on_ws  each batch of WS ops of a connection
+
+A WebSocket connection is interactive, so it has no single plan: the session produces one
+batch of ops per turn (the handshake, then the answer to each client message) and calls
+`on_ws(ops, ctx)` on every batch. `ctx` is a `WsContext` (protocol, turn, messages sent
+before this batch); each `Send` op carries its connection-wide message number, so `at=N` and
+`after=N` count server messages over the whole connection.
 
 A fault is a frozen dataclass: its fields are its parameters, typed with int, float, bool, str
 or a `Literal[...]` of allowed values, with `field(metadata={"min": 1})` for bounds. Creating
@@ -21,12 +28,15 @@ import dataclasses
 import random
 import typing
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from mockserver.core.events import Event, Frame
 from mockserver.core.plan import Op
 from mockserver.core.request import RequestView
 from mockserver.errors import FaultSpecError
+
+if TYPE_CHECKING:
+    from mockserver.core.ws_ops import WsContext, WsOp
 
 __all__ = ["Fault", "FaultContext", "Draft", "param_info"]
 
@@ -202,3 +212,7 @@ class Fault:
 
     def on_cors(self, policy: Any, ctx: FaultContext | None) -> Any:
         return policy
+
+    def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
+        """One batch of a WebSocket connection's ops (Accept/Deny, Send, Pause, Close)."""
+        return ops
