@@ -9,13 +9,12 @@
 
 A bad scenario gets 422 with the field path in `param`. With `--admin-token`, every admin call,
 and every request that carries an X-Mock-* header, needs `Authorization: Bearer <token>` (or
-`X-Mock-Token: <token>`); `check_bind` refuses a non-loopback address without a token.
+`X-Mock-Token: <token>`); `security.check_bind` refuses a non-loopback address without one.
 """
 
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 from typing import Any
 
@@ -29,31 +28,10 @@ from mockserver.faults import catalog
 from mockserver.transport.routing import Route
 from mockserver.transport.state import DEFAULT_LANE
 
-__all__ = ["handle", "describe_scenario", "check_bind", "is_loopback", "token_ok"]
+__all__ = ["handle", "describe_scenario", "token_ok"]
 
 _ENDPOINTS = {"health": ("GET",), "catalog": ("GET",), "scenarios": ("GET", "POST"),
               "journal": ("GET",), "reset": ("POST",)}
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and `localhost`; any other name or address is not."""
-    host = host.strip().strip("[]")
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_bind(host: str, admin_token: str | None) -> None:
-    """Refuse to serve off loopback without an admin token (the CLI and MockServer call this)."""
-    if not is_loopback(host) and not admin_token:
-        raise ConfigError(
-            f"refusing to bind {host}: off loopback, the admin API and X-Mock-* headers would let "
-            "anyone on the network script this server. Pass --admin-token TOKEN (MockServer("
-            "admin_token=...)), or bind 127.0.0.1."
-        )
 
 
 def token_ok(headers: Any, token: str | None) -> bool:

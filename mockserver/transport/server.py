@@ -25,8 +25,8 @@ import uvicorn
 from mockserver.core.scenario import Scenario
 from mockserver.errors import ServerError
 from mockserver.transport._internals import TransportH11Protocol, TransportWSProtocol, bound_port
-from mockserver.transport.admin import check_bind
 from mockserver.transport.app import MockApp
+from mockserver.transport.security import check_bind
 from mockserver.transport.state import DEFAULT_LANE, JournalEntry, ServerConfig, ServerState
 
 __all__ = ["MockServer", "uvicorn_config"]
