@@ -23,6 +23,7 @@ class BrokenChunked(Fault):
     name = "broken_chunked"
     layer = "tcp"
     wire_order = 30
+    example = "broken_chunked(after=2)"
 
     after: int = field(default=1, metadata={"min": 0})
 

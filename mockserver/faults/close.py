@@ -26,6 +26,7 @@ class Close(Fault):
     name = "close"
     layer = "tcp"
     wire_order = 30
+    example = "close(after=2, mode=abrupt)"
 
     after: int = field(default=1, metadata={"min": 0})
     mode: Literal["clean", "abrupt", "reset"] = "abrupt"

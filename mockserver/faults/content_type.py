@@ -20,6 +20,7 @@ class ContentType(Fault):
 
     name = "content_type"
     layer = "http"
+    example = "content_type(value=text/plain)"
 
     value: str = "application/json"
 

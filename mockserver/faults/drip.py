@@ -23,6 +23,7 @@ class Drip(Fault):
     name = "drip"
     layer = "http"
     wire_order = 10
+    example = "drip(bytes_per_s=200)"
 
     bytes_per_s: float = field(default=64.0, metadata={"min": 1, "max": 1e9})
     piece: int = field(default=0, metadata={"min": 0, "max": 1 << 20})

@@ -20,6 +20,7 @@ class FirstTokenDelay(Fault):
 
     name = "first_token_delay"
     layer = "http"
+    example = "first_token_delay(ms=1500)"
 
     ms: float = field(default=1000.0, metadata={"min": 0, "max": 3_600_000})
 

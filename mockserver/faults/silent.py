@@ -24,6 +24,7 @@ class Silent(Fault):
     name = "silent"
     layer = "tcp"
     wire_order = 30
+    example = "silent(seconds=30)"
 
     seconds: float = field(default=30.0, metadata={"min": 0, "max": 86_400})
 

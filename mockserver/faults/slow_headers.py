@@ -20,6 +20,7 @@ class SlowHeaders(Fault):
 
     name = "slow_headers"
     layer = "http"
+    example = "slow_headers(ms=1500)"
 
     ms: float = field(default=1000.0, metadata={"min": 0, "max": 3_600_000})
 

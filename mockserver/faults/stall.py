@@ -26,6 +26,7 @@ class Stall(Fault):
 
     name = "stall"
     layer = "http"
+    example = "stall(after=2, seconds=30)"
 
     after: int = field(default=1, metadata={"min": 0})
     seconds: float = field(default=30.0, metadata={"min": 0, "max": 86_400})

@@ -50,6 +50,7 @@ class Status(Fault):
 
     name = "status"
     layer = "http"
+    example = "status(code=429, retry_after=1)"
 
     code: int = field(default=500, metadata={"min": 400, "max": 599})
     type: str | None = None
