@@ -110,8 +110,15 @@ class MockApp:
         def note(outcome: str, sent: int) -> None:
             entry.outcome, entry.bytes_sent = outcome, sent
 
-        played: Played = await play(plan, scope, receive, send, note)
-        note(played.outcome, played.bytes_sent)
+        try:
+            played: Played = await play(plan, scope, receive, send, note)
+        except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
+            self.state.errors.append(exc)
+            entry.error = repr(exc)
+            note("error", entry.bytes_sent)
+            log.exception("mockserver: failed while playing a plan")
+        else:
+            note(played.outcome, played.bytes_sent)
         self.log_line(entry)
 
     def log_line(self, entry: JournalEntry) -> None:
