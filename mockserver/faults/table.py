@@ -1,0 +1,79 @@
+"""The README fault table, generated from the registry (a test keeps README.md in sync).
+
+    python -m mockserver.faults.table               print the table
+    python -m mockserver.faults.table --write FILE  replace the block between the markers
+
+The block sits between `<!-- faults:start -->` and `<!-- faults:end -->`; one row per fault,
+ordered by layer (sse, payload, http, tcp, ws, cors) then name: the spec with its parameters,
+the layer, and the client symptom (the first paragraph of the fault's docstring).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from mockserver.faults import LAYERS, param_info, registry
+
+__all__ = ["markdown_table", "signature", "replace_block", "START", "END", "main"]
+
+START = "<!-- faults:start -->"
+END = "<!-- faults:end -->"
+
+
+def _param(info: dict[str, Any]) -> str:
+    if info["type"] == "choice":
+        return f"{info['name']}={'|'.join(map(str, info['choices']))}"
+    if info["type"] == "bool" and "default" in info:
+        return f"{info['name']}={str(info['default']).lower()}"
+    return str(info["name"])
+
+
+def signature(name: str) -> str:
+    """`close(after, mode=clean|abrupt|reset, inside_event=false)`; bare name without params."""
+    params = [_param(p) for p in param_info(registry()[name])]
+    return f"{name}({', '.join(params)})" if params else name
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def markdown_table() -> str:
+    """The fault table as Markdown (no trailing newline)."""
+    order = {layer: i for i, layer in enumerate(LAYERS)}
+    faults = sorted(registry().items(), key=lambda kv: (order.get(kv[1].layer, 99), kv[0]))
+    lines = ["| fault | layer | what the client observes |", "|---|---|---|"]
+    for name, cls in faults:
+        lines.append(f"| `{_cell(signature(name))}` | {cls.layer} | {_cell(cls.symptom())} |")
+    return "\n".join(lines)
+
+
+def replace_block(text: str, table: str) -> str:
+    """`text` with the block between the markers replaced by `table`."""
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"README needs the markers {START} and {END} (in that order)")
+    return f"{text[: start + len(START)]}\n{table}\n{text[end:]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mockserver.faults.table",
+                                     description="Print or write the README fault table.")
+    parser.add_argument("--write", metavar="FILE", help="replace the marked block in FILE")
+    args = parser.parse_args(argv)
+    table = markdown_table()
+    if not args.write:
+        print(table)
+        return 0
+    path = Path(args.write)
+    updated = replace_block(path.read_text("utf-8"), table)
+    path.write_text(updated, "utf-8")
+    print(f"wrote {len(registry())} faults to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
