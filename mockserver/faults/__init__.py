@@ -62,11 +62,15 @@ def make_fault(name: str, params: Mapping[str, Any]) -> Fault:
         if key not in fields:
             allowed = ", ".join(sorted(fields)) or "none"
             raise FaultSpecError(f"{name}: unknown parameter {key!r} (parameters: {allowed})")
-    try:
-        return cls(**params)
-    except TypeError as exc:
-        missing = [f for f in fields if f not in params]
-        raise FaultSpecError(f"{name}: missing parameter ({', '.join(missing)}): {exc}") from None
+    required = [
+        f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [key for key in required if key not in params]
+    if missing:
+        example = f" (e.g. {cls.example})" if cls.example else ""
+        raise FaultSpecError(f"{name}: missing parameter {', '.join(missing)}{example}")
+    return cls(**params)
 
 
 def parse_faults(spec: Any) -> tuple[Fault, ...]:
