@@ -2,8 +2,8 @@
 holding 1000 idle streams, against bare Starlette in the same run.
 
 RSS is read with psutil from the server's PID every 20 ms. For the long stream we report the
-peak and the growth over the RSS just before the request (after the scenario was enqueued, so
-the script's own storage is not counted as streaming cost). "Flat in stream length" compares
+peak and the growth over the RSS just before the request (the script is loaded at start-up
+with `--scenarios`, so its own storage is not counted as streaming cost). "Flat in stream length" compares
 the growth of a stream ten times shorter with the full one: the difference must stay within
 2 MB. Idle streams: 1000 sockets each send a request whose first event is 60 s away, and RSS
 is read once they are all held. Target: at most 1.2x bare Starlette's RSS in every state.
@@ -18,7 +18,7 @@ import time
 import psutil
 from admin import enqueue
 from bench_sse import load
-from common import Proc, spawn_bare, spawn_ours
+from common import Proc, long_scenarios, spawn_bare, spawn_ours
 from report import Row
 from sample import chat_request, load_sample
 
@@ -86,23 +86,23 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                           "short": f"/v1/chat/completions?n={n_long // 10}",
                           "idle": "/v1/chat/completions?n=1&first_ms=60000"}}
         if ctx.ours:
-            ours = servers["ours"] = spawn_ours()
-            for lane, n in (("long", n_long), ("short", n_long // 10)):
-                enqueue(ours.port, {"response": {"chunks": ["tok"] * n}, "times": "always"},
-                        lane=lane)
+            ours = servers["ours"] = spawn_ours(*long_scenarios(
+                ctx.results, {"bench-mem-long": n_long, "bench-mem-short": n_long // 10}))
             enqueue(ours.port, {"response": {"chunks": ["tok"]}, "timing": {"first_token_ms":
                     60000}, "times": "always"}, lane="idle")
-            paths["ours"] = {k: f"/lane/{k}/v1/chat/completions" for k in ("long", "short", "idle")}
+            paths["ours"] = {k: f"/scenario/bench-mem-{k}/v1/chat/completions"
+                             for k in ("long", "short")}
+            paths["ours"]["idle"] = "/lane/idle/v1/chat/completions"
         fig: dict[str, dict[str, float]] = {k: {} for k in servers}
         for name, proc in servers.items():
             load(proc.port, paths[name]["short"].replace(str(n_long // 10), "20")
                  if name == "bare" else "/v1/chat/completions", 1, 0)  # warm-up
             fig[name]["idle"] = rss(proc.pid, samples=9)
+            fig[name]["held"] = idle_streams(proc, paths[name]["idle"], n_idle)
             _, fig[name]["short_growth"] = stream_growth(proc, paths[name]["short"],
                                                          smp.count(n_long // 10))
             fig[name]["long_peak"], fig[name]["long_growth"] = stream_growth(
                 proc, paths[name]["long"], smp.count(n_long))
-            fig[name]["held"] = idle_streams(proc, paths[name]["idle"], n_idle)
             ctx.say(f"{name}: " + ", ".join(f"{k} {v:.1f} MB" for k, v in fig[name].items()))
     finally:
         for proc in servers.values():

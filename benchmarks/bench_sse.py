@@ -2,7 +2,7 @@
 
 Workloads (full run; `--quick` shrinks them): one stream of 200k chat chunks, 100 concurrent
 streams of 1k chunks, 1000 concurrent streams of 1k chunks. Ours gets each as a scripted
-scenario (`chunks: ["tok"] * n`, `times: always`) on its own lane, so the request goes through
+scenario (`chunks: ["tok"] * n`, loaded with `--scenarios`, chosen by URL), so the request goes through
 scenario -> plan -> player with no fault. The baselines replay the very bytes mockserver sent
 for a short stream (sample.py), one event per write. The load client (loadclient.py) runs in
 its own process; its CPU share is reported so it can be seen not to be the bottleneck.
@@ -15,8 +15,7 @@ import json
 import subprocess
 import sys
 
-from admin import enqueue
-from common import BENCH_DIR, PY, median_ratio, rounds, spawn_bare, spawn_ours
+from common import BENCH_DIR, PY, long_scenarios, median_ratio, rounds, spawn_bare, spawn_ours
 from report import Row
 from sample import capture
 
@@ -44,7 +43,9 @@ def workloads(quick: bool) -> list[tuple[str, int, int]]:
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
-    ours = spawn_ours() if ctx.ours else None
+    loads = workloads(ctx.quick)
+    sizes = {f"bench-sse-{n}": n for _, _, n in loads}
+    ours = spawn_ours(*long_scenarios(ctx.results, sizes)) if ctx.ours else None
     procs = [ours] if ours else []
     try:
         sample = capture(ours.port) if ours else None
@@ -57,7 +58,7 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
 
         smp = sample or load_sample(None)
         rows: list[Row] = []
-        for label, streams, n in workloads(ctx.quick):
+        for label, streams, n in loads:
             expect = smp.count(n)
             cpu: dict[str, list[float]] = {}
 
@@ -71,10 +72,8 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
             c = {"starlette": contender("starlette", star.port, f"/v1/chat/completions?n={n}"),
                  "raw": contender("raw", raw.port, f"/v1/chat/completions?n={n}")}
             if ours:
-                lane = f"sse{n}"
-                enqueue(ours.port, {"response": {"chunks": ["tok"] * n}, "times": "always"},
-                        lane=lane)
-                c["ours"] = contender("ours", ours.port, f"/lane/{lane}/v1/chat/completions")
+                path = f"/scenario/bench-sse-{n}/v1/chat/completions"
+                c["ours"] = contender("ours", ours.port, path)
             for name, measure in c.items():  # warm-up, not counted
                 if not ctx.quick and (streams > 1 or n <= 20_000):
                     measure()

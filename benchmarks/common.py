@@ -29,7 +29,7 @@ from pathlib import Path
 
 __all__ = [
     "BENCH_DIR", "REPO", "PY", "Proc", "spawn", "spawn_ours", "wait_port", "median_ratio",
-    "pct", "rounds", "raise_nofile", "spawn_bare", "has_cli",
+    "pct", "rounds", "raise_nofile", "spawn_bare", "long_scenarios",
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -111,30 +111,25 @@ def _drain(stream: object) -> None:
         pass
 
 
-def has_cli() -> bool:
-    """True once `python -m mockserver serve` exists."""
-    import importlib.util
-
-    return importlib.util.find_spec("mockserver.__main__") is not None
-
-
-_CLI_BROKEN: list[str] = []
+def spawn_ours(*extra: str, timeout: float = 60.0) -> Proc:
+    """Start `python -m mockserver serve --port 0` (the CLI users run) in its own process."""
+    return spawn([PY, "-m", "mockserver", "serve", "--port", "0", *extra], "mockserver",
+                 timeout=timeout)
 
 
-def spawn_ours(*extra: str, timeout: float = 20.0) -> Proc:
-    """Start `mockserver serve --port 0` (the CLI users run) in its own process.
+def long_scenarios(folder: Path, sizes: dict[str, int]) -> list[str]:
+    """Write named `chunks: ["tok"] * n` scenarios to a JSON file; return `--scenarios FILE`.
 
-    Falls back to `_ours_server.py` (the same app and uvicorn config, in the main thread) when
-    the CLI does not exist yet or fails to start (it is being written alongside), and says so.
+    Long scripts go in through `--scenarios` because the admin API, like the real API,
+    rejects bodies over 1 MiB (413); requests then pick one by URL:
+    `/scenario/<name>/v1/chat/completions`.
     """
-    if has_cli() and not _CLI_BROKEN:
-        try:
-            return spawn([PY, "-m", "mockserver", "serve", "--port", "0", *extra], "mockserver",
-                         timeout=timeout)
-        except RuntimeError as exc:
-            _CLI_BROKEN.append(str(exc)[-300:])
-            print(f"  mockserver CLI failed to start; using _ours_server.py: {exc!s:.200}")
-    return spawn([PY, str(BENCH_DIR / "_ours_server.py"), *extra], "mockserver", timeout=timeout)
+    import json
+
+    path = folder / f"scenarios-{'-'.join(sizes)}.json"
+    docs = [{"name": name, "response": {"chunks": ["tok"] * n}} for name, n in sizes.items()]
+    path.write_text(json.dumps(docs))
+    return ["--scenarios", str(path)]
 
 
 def spawn_bare(kind: str, *extra: str, timeout: float = 20.0) -> Proc:
