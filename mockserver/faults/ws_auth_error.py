@@ -1,0 +1,32 @@
+"""ws_auth_error: the connection opens, then the server reports a bad API key and closes 1008."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockserver.core.ws_ops import Accept, Close, Send, WsContext, WsOp, error_message, json_text
+from mockserver.faults.base import Fault
+
+__all__ = ["WsAuthError"]
+
+_MESSAGE = ("Incorrect API key provided. You can find your API key at "
+            "https://platform.openai.com/account/api-keys.")
+
+
+@dataclass(frozen=True)
+class WsAuthError(Fault):
+    """The handshake succeeds, but the server's first answer is its protocol's auth error
+    (chat: {"type":"error"}; Realtime: `error` invalid_api_key; Responses: error frame with
+    status 401) followed by close 1008 "invalid api key" (websockets: ConnectionClosedError,
+    `rcvd.code == 1008`; the openai SDK does not reconnect on 1008).
+    """
+
+    name = "ws_auth_error"
+    layer = "ws"
+
+    def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
+        if ctx.turn != ctx.first_turn:
+            return ops
+        kept = [op for op in ops if isinstance(op, Accept)]
+        error = error_message(ctx.protocol, message=_MESSAGE, status=401, code="invalid_api_key")
+        return kept + [Send(json_text(error), ctx.sent + 1), Close(1008, "invalid api key")]

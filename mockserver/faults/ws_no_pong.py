@@ -1,0 +1,24 @@
+"""ws_no_pong: the server never answers the client's pings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from mockserver.core.ws_ops import Accept, WsContext, WsOp
+from mockserver.faults.base import Fault
+
+__all__ = ["WsNoPong"]
+
+
+@dataclass(frozen=True)
+class WsNoPong(Fault):
+    """Pings from the client get no pong, while messages keep flowing: a client with
+    keep-alive (websockets: `ping_interval`/`ping_timeout`, 20 s each by default) closes the
+    connection with 1011 "keepalive ping timeout" and raises ConnectionClosedError.
+    """
+
+    name = "ws_no_pong"
+    layer = "ws"
+
+    def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
+        return [replace(op, pong=False) if isinstance(op, Accept) else op for op in ops]

@@ -1,0 +1,39 @@
+"""ws_reject: the WebSocket handshake is refused with an HTTP status and a JSON error body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.formats import default_error_code, default_error_message, default_error_type
+from mockserver.core.formats import openai_error_body
+from mockserver.core.ws_ops import Accept, Deny, WsContext, WsOp, json_text
+from mockserver.faults.base import Fault
+
+__all__ = ["WsReject"]
+
+
+@dataclass(frozen=True)
+class WsReject(Fault):
+    """The handshake gets an HTTP `status` instead of 101 (websockets: InvalidStatus "server
+    rejected WebSocket connection: HTTP 401", body readable on `exc.response.body`; openai
+    SDK: the same exception from `connect()`), with `retry-after` when `retry_after` is set.
+    """
+
+    name = "ws_reject"
+    layer = "ws"
+
+    status: int = field(default=403, metadata={"min": 400, "max": 599})
+    retry_after: float | None = None
+
+    def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
+        if not ops or not isinstance(ops[0], Accept):
+            return ops
+        body = openai_error_body(
+            self.status, default_error_message(self.status), default_error_type(self.status),
+            default_error_code(self.status), None, "",
+        )
+        headers = [("content-type", "application/json")]
+        if self.retry_after is not None:
+            value = self.retry_after
+            headers.append(("retry-after", str(int(value)) if value == int(value) else str(value)))
+        return [Deny(self.status, tuple(headers), json_text(body).encode())]

@@ -1,0 +1,33 @@
+"""ws_stall: the server goes silent in the middle of a WebSocket answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.ws_ops import Pause, Send, WsContext, WsOp
+from mockserver.faults.base import Fault
+
+__all__ = ["WsStall"]
+
+
+@dataclass(frozen=True)
+class WsStall(Fault):
+    """After `after` server messages nothing arrives for `seconds` (the connection stays
+    open and answers pings), then the answer continues: a client without a receive timeout
+    waits; one with `asyncio.wait_for(ws.recv(), t)` raises TimeoutError.
+    """
+
+    name = "ws_stall"
+    layer = "ws"
+    wire_order = 20
+
+    after: int = field(default=1, metadata={"min": 0})
+    seconds: float = field(default=30.0, metadata={"min": 0, "max": 3600})
+
+    def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
+        out: list[WsOp] = []
+        for op in ops:
+            if isinstance(op, Send) and op.index == self.after + 1:
+                out.append(Pause(self.seconds))
+            out.append(op)
+        return out
