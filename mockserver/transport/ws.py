@@ -1,13 +1,117 @@
-"""WebSocket routes: path -> handler(app, scope, receive, send, route). Unknown paths are
-rejected at the handshake with 404."""
+"""WebSocket routes, and the frame-level powers ASGI does not have.
+
+`WS_ROUTES` maps an API path to `handler(app, scope, receive, send, route)`; unknown paths
+are rejected at the handshake by the app. The handlers live in `ws_app.py`.
+
+ASGI can send whole messages and close frames with valid codes, but not: a message split
+into several frames, a close frame without a status code (1005), the end of a connection
+without any close frame (1006), or silence to the client's pings. These reach into uvicorn's
+sans-I/O websockets protocol (`transport.get_protocol().conn`, a `websockets` ServerProtocol)
+through the asyncio transport `_internals` puts in the scope, so the protocol's own state
+stays consistent. They are the WebSocket side of `_internals.py`'s quarantine: if uvicorn
+changes `WebSocketsSansIOProtocol`, only this block needs to follow (tests/ws pins it).
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-__all__ = ["WS_ROUTES", "WsHandler"]
+from websockets.frames import Frame, Opcode
+
+from mockserver.transport._internals import transport_of
+
+__all__ = [
+    "WS_ROUTES", "WsHandler", "sans_io_of", "ignore_pings", "send_fragments", "close_without_code",
+    "drop",
+]
 
 WsHandler = Callable[[Any, dict[str, Any], Any, Any, Any], Awaitable[None]]
 
 WS_ROUTES: dict[str, WsHandler] = {}
+
+
+def sans_io_of(scope: dict[str, Any]) -> tuple[Any, Any]:
+    """(uvicorn protocol, its websockets `ServerProtocol`) of this connection."""
+    transport = transport_of(scope)
+    if transport is None:
+        raise RuntimeError("mockserver: no transport in scope (server not started with "
+                           "mockserver.transport._internals.TransportWSProtocol)")
+    proto = transport.get_protocol()
+    conn = getattr(proto, "conn", None)
+    if conn is None:
+        raise RuntimeError(f"mockserver: {type(proto).__name__} is not uvicorn's sans-I/O "
+                           "websockets protocol (use ws=TransportWSProtocol)")
+    return proto, conn
+
+
+def ignore_pings(scope: dict[str, Any]) -> None:
+    """From now on, pings from the client get no pong (the pong frame is never queued)."""
+    _, conn = sans_io_of(scope)
+    original = conn.send_frame
+
+    def send_frame(frame: Frame) -> None:
+        if frame.opcode is not Opcode.PONG:
+            original(frame)
+
+    conn.send_frame = send_frame
+
+
+async def send_fragments(scope: dict[str, Any], data: str | bytes, pieces: int, ping: bool) -> None:
+    """Send one message as `pieces` frames; a ping between the first two when `ping`."""
+    proto, conn = sans_io_of(scope)
+    await proto.writable.wait()
+    if proto.disconnected or proto.close_sent:
+        raise ConnectionError("mockserver: client already gone")
+    payload = data.encode() if isinstance(data, str) else data
+    size = max(1, -(-len(payload) // pieces))
+    parts = [payload[i : i + size] for i in range(0, len(payload), size)] or [b""]
+    while len(parts) < pieces:
+        parts.append(b"")
+    first, rest = parts[0], parts[1:]
+    if isinstance(data, str):
+        conn.send_text(first, fin=False)
+    else:
+        conn.send_binary(first, fin=False)
+    for i, part in enumerate(rest):
+        if i == 0 and ping:
+            conn.send_ping(b"mockserver")
+        conn.send_continuation(part, fin=i == len(rest) - 1)
+    proto.transport.write(b"".join(conn.data_to_send()))
+
+
+def _close_like_uvicorn(proto: Any) -> None:
+    proto.close_sent = True
+    if proto.read_paused:
+        proto.read_paused = False
+        proto.transport.resume_reading()
+    proto.close_timer = proto.loop.call_later(proto.close_timeout, proto.transport.close)
+
+
+def close_without_code(scope: dict[str, Any]) -> None:
+    """A close frame with an empty payload: the client sees code 1005 (no status received)."""
+    proto, conn = sans_io_of(scope)
+    if proto.disconnected or proto.close_sent or proto.transport.is_closing():
+        return
+    conn.send_close()
+    proto.transport.write(b"".join(conn.data_to_send()))
+    _close_like_uvicorn(proto)
+
+
+async def drop(scope: dict[str, Any]) -> None:
+    """End the TCP connection without a close frame (the client synthesises 1006).
+
+    Written messages are flushed first (close, not abort), so the client reads everything
+    the plan sent before it notices the connection is gone.
+    """
+    transport = transport_of(scope)
+    if transport is None or transport.is_closing():
+        return
+    for _ in range(200):
+        if transport.get_write_buffer_size() == 0:
+            break
+        await asyncio.sleep(0.005)
+    proto = transport.get_protocol()
+    proto.close_sent = True  # uvicorn must not answer a late close frame from the client
+    transport.close()

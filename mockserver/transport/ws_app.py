@@ -1,0 +1,240 @@
+"""WebSocket handlers: choose what a connection gets, then play the session's ops.
+
+    handshake request ─► choose (X-Mock-Fault, X-Mock-Scenario or /scenario/<name>/v1,
+                         the lane's queue, chaos, default) ─► WsSetup ─► WsSession (pure)
+    turn 0: session.handshake() ─► play: websocket.accept | denial response, first messages
+    turn k: client message k ─► session.receive() ─► play: send, pause, close, drop
+
+One connection is one journal entry (client messages as `body`, status 101 or the denial
+status, outcome) and takes one use of a queued scenario; each further request answered on the
+connection from the scenario's `sequence` takes one more use, so `assert_all_used` holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from mockserver.core.ids import rng_for
+from mockserver.core.scenario import Response, Scenario
+from mockserver.core.ws_ops import Accept, Close, Deny, Pause, Send, WsOp, WsSetup
+from mockserver.core.ws_session import WS_CHAOS_POOL, WsSession, given_key, is_beta
+from mockserver.errors import ApiError, ConfigError
+from mockserver.faults import Fault, parse_faults
+from mockserver.transport import ws
+from mockserver.transport.routing import Route
+from mockserver.transport.state import JournalEntry
+
+__all__ = ["serve_ws", "PATHS"]
+
+#: WebSocket path -> protocol
+PATHS = {"/v1/ws/chat": "chat", "/v1/realtime": "realtime", "/v1/responses": "responses"}
+_BODY_LIMIT = 1000
+
+
+@dataclass
+class _Choice:
+    scenario: Scenario | None = None
+    name: str | None = None
+    use: int = 0
+    queued: bool = False
+    model: str | None = None
+    faults: list[Fault] = field(default_factory=list)
+
+
+def _choose(app: Any, route: Route, headers: dict[str, str], model: str | None, index: int) -> _Choice:
+    state, config = app.state, app.state.config
+    choice = _Choice(model=model)
+    header = headers.get("x-mock-fault")
+    if header:
+        try:
+            choice.faults.extend(parse_faults(header))
+        except ConfigError as exc:
+            raise ApiError(400, f"Invalid X-Mock-Fault header: {exc}", param="x-mock-fault",
+                           code="invalid_fault_spec") from None
+    name = headers.get("x-mock-scenario") or route.scenario or config.scenario
+    if name:
+        if name not in state.library:
+            known = ", ".join(sorted(state.library)) or "none"
+            raise ApiError(404, f"Unknown scenario {name!r}; known scenarios: {known}",
+                           param="x-mock-scenario", code="unknown_scenario")
+        choice.scenario, choice.name = state.library[name], name
+        choice.use = state.library_use(route.lane, name)
+    else:
+        taken = state.take(route.lane, route.path, model)
+        if taken is not None:
+            choice.scenario, choice.use = taken
+            choice.name, choice.queued = choice.scenario.name or "queued", True
+    if choice.scenario is not None:
+        choice.faults = list(choice.scenario.faults) + choice.faults
+    elif config.chaos > 0:
+        rng = rng_for(config.seed, f"chaos:{route.lane}:{index}")
+        if rng.random() < config.chaos:
+            choice.faults += parse_faults(rng.choice(WS_CHAOS_POOL))
+            choice.name = "chaos"
+    choice.faults += list(config.faults)
+    return choice
+
+
+def _setup(app: Any, protocol: str, choice: _Choice, route: Route, headers: dict[str, str],
+           subprotocols: tuple[str, ...], model: str | None, index: int) -> tuple[WsSetup, Any]:
+    from mockserver.transport.app import _seed_for  # app imports this module
+
+    config = app.state.config
+    seed = _seed_for(config.seed, route.lane, index)
+    responses: tuple[Response, ...] = (Response(),)
+    timing = config.timing
+    script = None
+    if choice.scenario is not None:
+        scenario = choice.scenario
+        responses = scenario.responses[min(choice.use, len(scenario.responses) - 1):]
+        if scenario.seed is not None:
+            seed = scenario.seed + choice.use
+        timing = scenario.timing or timing
+        script = responses[0].ws
+    setup = WsSetup(
+        protocol=protocol, responses=responses, seed=seed, timing=timing, model=model,
+        models=app.state.models, api_key=config.api_key,
+        given_key=given_key(headers, subprotocols), subprotocols=subprotocols,
+        beta=is_beta(headers, subprotocols),
+    )
+    return setup, script
+
+
+def _client_message(data: str | bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data if isinstance(data, str) else data.decode("utf-8", "replace")
+
+
+class _Player:
+    """Plays ops into ASGI `send` (and the raw powers of `transport.ws`) for one connection."""
+
+    def __init__(self, scope: dict[str, Any], send: Any, inbox: asyncio.Queue[Any]) -> None:
+        self.scope, self.send, self.inbox = scope, send, inbox
+        self.sent = 0
+        self.outcome = "completed"
+        self.status = 101
+        self.faults = ""
+
+    async def play(self, ops: list[WsOp]) -> None:
+        for op in ops:
+            if isinstance(op, Accept):
+                headers = [(b"x-mock-fault", self.faults.encode())] if self.faults else []
+                await self.send({"type": "websocket.accept", "subprotocol": op.subprotocol,
+                                 "headers": headers})
+                if not op.pong:
+                    ws.ignore_pings(self.scope)
+            elif isinstance(op, Deny):
+                self.status, self.outcome = op.status, "closed"
+                headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
+                await self.send({"type": "websocket.http.response.start", "status": op.status,
+                                 "headers": headers})
+                await self.send({"type": "websocket.http.response.body", "body": op.body})
+            elif isinstance(op, Send):
+                if op.fragments > 1:
+                    await ws.send_fragments(self.scope, op.data, op.fragments, op.ping)
+                elif isinstance(op.data, bytes):
+                    await self.send({"type": "websocket.send", "bytes": op.data})
+                else:
+                    await self.send({"type": "websocket.send", "text": op.data})
+                self.sent += op.size
+            elif isinstance(op, Pause):
+                await asyncio.sleep(op.seconds)
+            elif isinstance(op, Close):
+                self.outcome = "completed" if op.code in (1000, 1001) else "closed"
+                if op.drop:
+                    await ws.drop(self.scope)
+                elif op.code == 1005:
+                    ws.close_without_code(self.scope)
+                else:
+                    await self.send({"type": "websocket.close", "code": op.code,
+                                     "reason": op.reason})
+
+
+async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
+    while True:
+        message = await receive()
+        await inbox.put(message)
+        if message["type"] == "websocket.disconnect":
+            return
+
+
+async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
+    """Serve one WebSocket connection on `route.path` (one of PATHS)."""
+    state = app.state
+    protocol = PATHS[route.path]
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    subprotocols = tuple(scope.get("subprotocols") or ())
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    model = query.get("model", [None])[0] if protocol == "realtime" else None
+    index, number = state.next_request(route.lane)
+    entry = JournalEntry(index=number, method="GET", path=scope["path"], lane=route.lane,
+                         headers=headers, body=[])
+    state.record(entry)
+    inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=64)
+    pump = asyncio.ensure_future(_pump(receive, inbox))
+    player = _Player(scope, send, inbox)
+    session: WsSession | None = None
+    choice = _Choice()
+    try:
+        await inbox.get()  # websocket.connect
+        try:
+            choice = _choose(app, route, headers, model, index)
+            setup, script = _setup(app, protocol, choice, route, headers, subprotocols, model, index)
+            session = WsSession(setup, faults=choice.faults, script=script,
+                                where=choice.name or "<scenario>")
+            ops = session.handshake()
+        except ApiError as exc:
+            body = json.dumps(exc.body(), separators=(",", ":")).encode()
+            ops = [Deny(exc.status, (("content-type", "application/json"),), body)]
+        entry.scenario, entry.faults = choice.name, tuple(f.spec() for f in choice.faults)
+        player.faults = "; ".join(entry.faults)
+        await player.play(ops)
+        while session is not None and not session.closed:
+            message = await inbox.get()
+            if message["type"] == "websocket.disconnect":
+                code = message.get("code", 1005)
+                player.outcome = "completed" if code in (1000, 1001, 1005) else "client_disconnected"
+                break
+            data = message.get("text")
+            data = message.get("bytes", b"") if data is None else data
+            if len(entry.body) < _BODY_LIMIT:
+                entry.body.append(_client_message(data))
+            await player.play(session.receive(data))
+    except OSError:  # uvicorn's ClientDisconnected, or the transport went away mid-send
+        player.outcome = "client_disconnected"
+    except Exception as exc:  # noqa: BLE001 - a bug ends this connection, never the server
+        state.errors.append(exc)
+        player.outcome = "closed"
+        entry.error = f"mockserver internal error: {exc!r}"
+        await ws.drop(scope)
+    finally:
+        pump.cancel()
+        if session is not None:
+            entry.error = entry.error or ("; ".join(session.failures) or None)
+            _account_uses(app, route, choice, session)
+        entry.status, entry.outcome, entry.bytes_sent = player.status, player.outcome, player.sent
+        app.log_line(entry)
+
+
+def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -> None:
+    """Each further `sequence` response used on the connection takes one more use."""
+    scenario = choice.scenario
+    if scenario is None or not choice.queued:
+        return
+    requests = int(getattr(session.protocol, "requests", 0))
+    extra = min(requests, len(scenario.responses) - choice.use) - 1
+    for _ in range(max(0, extra)):
+        peeked = app.state.take(route.lane, route.path, choice.model, peek=True)
+        if peeked is None or peeked[0] is not scenario:
+            return
+        app.state.take(route.lane, route.path, choice.model)
+
+
+for _path in PATHS:
+    ws.WS_ROUTES[_path] = serve_ws
