@@ -34,6 +34,7 @@ from mockserver.transport.player import Played, play
 from mockserver.transport.routing import API_ROUTES, Route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
 from mockserver.transport.ws import WS_ROUTES
+from mockserver.transport import ws_app  # noqa: F401  (registers the WebSocket routes in WS_ROUTES)
 
 __all__ = ["MockApp", "create_app"]
 
