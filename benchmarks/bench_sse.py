@@ -36,14 +36,16 @@ def load(port: int, path: str, streams: int, expect: int, timeout: float = 120) 
     return res
 
 
-def workloads(quick: bool) -> list[tuple[str, int, int]]:
+def workloads(quick: bool, smoke: bool = False) -> list[tuple[str, int, int]]:
+    if smoke:
+        return [("1 x 2k", 1, 2000), ("100 x 20", 100, 20)]
     if quick:
         return [("1 x 10k", 1, 10_000), ("100 x 200", 100, 200), ("1000 x 20", 1000, 20)]
     return [("1 x 200k", 1, 200_000), ("100 x 1k", 100, 1000), ("1000 x 1k", 1000, 1000)]
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
-    loads = workloads(ctx.quick)
+    loads = workloads(ctx.quick, ctx.smoke)
     sizes = {f"bench-sse-{n}": n for _, _, n in loads}
     ours = spawn_ours(*long_scenarios(ctx.results, sizes)) if ctx.ours else None
     procs = [ours] if ours else []

@@ -1,6 +1,7 @@
 """Run every benchmark, print one table, write one JSON file.
 
-    python benchmarks/run.py [--quick] [--peers] [--only NAME[,NAME]] [--rounds N] [--out FILE]
+    python benchmarks/run.py [--quick | --smoke] [--peers] [--only NAME[,NAME]] [--rounds N]
+                             [--out FILE]
 
 Each benchmark lives in its own module `bench_<name>.py` with `run(ctx) -> list[Row]` and is
 listed in `REGISTRY` below; adding one (WebSocket, fuzzing, a new peer) is one module plus one
@@ -51,6 +52,7 @@ class Ctx:
     results: Path
     ours: bool
     peers: bool
+    smoke: bool = False
     log: list[str] = field(default_factory=list)
 
     def say(self, msg: str) -> None:
@@ -87,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="mockserver benchmarks (see benchmarks/README.md)")
     ap.add_argument("--quick", action="store_true", help="small sizes, < 1 minute")
     ap.add_argument("--peers", action="store_true", help="also llmock and aimock (installs)")
+    ap.add_argument("--smoke", action="store_true",
+                    help="tiniest sizes, 1 round: checks the command works (figures meaningless)")
     ap.add_argument("--only", default="", help="comma-separated names: " + ",".join(REGISTRY))
     ap.add_argument("--rounds", type=int, default=0, help="rounds per comparison")
     ap.add_argument("--out", type=Path, default=None, help="JSON path")
@@ -101,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     results = BENCH_DIR / "results"
     results.mkdir(exist_ok=True)
-    ctx = Ctx(quick=args.quick, rounds=args.rounds or (2 if args.quick else 3),
-              results=results, ours=ours_available(), peers=args.peers)
+    args.quick = args.quick or args.smoke
+    ctx = Ctx(quick=args.quick, rounds=1 if args.smoke else args.rounds or (2 if args.quick else 3),
+              results=results, ours=ours_available(), peers=args.peers, smoke=args.smoke)
     meta = {**machine(), "quick": args.quick, "rounds": ctx.rounds, "ours_available": ctx.ours}
     print(f"machine: {meta['nproc']} cores, {meta['cpu']}, Python {meta['python']}; "
           f"{'quick' if args.quick else 'full'} run, {ctx.rounds} rounds", flush=True)

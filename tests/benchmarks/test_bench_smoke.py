@@ -1,9 +1,10 @@
 """Smoke test: the benchmark command runs end to end and writes its table and JSON.
 
-No timing is asserted (figures move with the machine); only that `benchmarks/run.py --quick`
+No timing is asserted (figures move with the machine); only that `benchmarks/run.py --smoke`
+(the `--quick` code path with the tiniest sizes and one round)
 starts our server and its baselines in their own processes, measures, stops them, prints the
 table and writes a JSON file whose rows carry our figure next to a baseline. One benchmark
-(SSE throughput, one round) keeps it well under 20 seconds.
+(SSE throughput) keeps it well under 20 seconds.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_benchmark_command_quick_sse_writes_table_and_json(tmp_path: Path) -> None:
+def test_benchmark_command_smoke_sse_writes_table_and_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--only", "sse",
-         "--rounds", "1", "--out", str(out)],
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--smoke", "--only", "sse",
+         "--out", str(out)],
         capture_output=True, text=True, cwd=REPO, timeout=120,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
