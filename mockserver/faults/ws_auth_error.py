@@ -23,6 +23,7 @@ class WsAuthError(Fault):
 
     name = "ws_auth_error"
     layer = "ws"
+    example = "ws_auth_error"
 
     def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
         if ctx.turn != ctx.first_turn:

@@ -24,6 +24,7 @@ class WsClose(Fault):
 
     name = "ws_close"
     layer = "ws"
+    example = "ws_close(after=2, code=1006)"
     wire_order = 30
 
     after: int = field(default=1, metadata={"min": 0})

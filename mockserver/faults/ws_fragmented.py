@@ -20,6 +20,7 @@ class WsFragmented(Fault):
 
     name = "ws_fragmented"
     layer = "ws"
+    example = "ws_fragmented(at=2, pieces=3, ping=true)"
     wire_order = 10
 
     at: int = field(default=1, metadata={"min": 1})

@@ -23,6 +23,7 @@ class WsMalformed(Fault):
 
     name = "ws_malformed"
     layer = "ws"
+    example = "ws_malformed(at=2, kind=truncated_json)"
     wire_order = 10
 
     at: int = field(default=1, metadata={"min": 1})

@@ -19,6 +19,7 @@ class WsNoPong(Fault):
 
     name = "ws_no_pong"
     layer = "ws"
+    example = "ws_no_pong"
 
     def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
         return [replace(op, pong=False) if isinstance(op, Accept) else op for op in ops]

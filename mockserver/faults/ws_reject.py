@@ -21,6 +21,7 @@ class WsReject(Fault):
 
     name = "ws_reject"
     layer = "ws"
+    example = "ws_reject(status=401)"
 
     status: int = field(default=403, metadata={"min": 400, "max": 599})
     retry_after: float | None = None

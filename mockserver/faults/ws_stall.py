@@ -19,6 +19,7 @@ class WsStall(Fault):
 
     name = "ws_stall"
     layer = "ws"
+    example = "ws_stall(after=2, seconds=5)"
     wire_order = 20
 
     after: int = field(default=1, metadata={"min": 0})
