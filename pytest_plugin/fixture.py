@@ -1,0 +1,262 @@
+"""`MockserverFixture`: what a test gets from the `mockserver` fixture.
+
+Each test has its own lane on the session's server (`/lane/<id>/v1`): its own queue of scripted
+scenarios and its own journal, so tests never see each other's scripts, even under xdist or
+against one shared remote server. Scripting helpers (`stream`, `error`, `sequence`, `ws`,
+`enqueue`) build a `Scenario`, validate it in the test (errors name the field), stamp it with a
+seed derived from `--mockserver-seed` and the test id, add the marker's faults, and queue it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from mockserver.core.scenario import Scenario
+from mockserver.faults import parse_faults
+
+from .options import UNUSED_ANCHOR, MarkerOptions
+from .remote import scenario_to_dict
+from .transcript import describe_scenario, transcript
+from .session import Session, close_async_client, stable_seed, watch_async_client
+
+__all__ = ["MockserverFixture", "UnusedScenariosError"]
+
+
+class UnusedScenariosError(AssertionError):
+    """Scenarios queued by the test were not requested (as often as their `times`)."""
+
+
+class MockserverFixture:
+    """One test's view of the mock server: addresses, scripting, journal, SDK clients."""
+
+    def __init__(self, session: Session, lane: str, *, nodeid: str,
+                 options: MarkerOptions | None = None) -> None:
+        self._session = session
+        self._server = session.server
+        self.lane = lane
+        self.nodeid = nodeid
+        self.options = options or MarkerOptions()
+        self._marker_faults = parse_faults(list(self.options.fault_specs()))
+        self._labels: dict[str, str] = {}
+        self._catchall: str | None = None
+        self._url_scenario: str | None = None
+        self._count = 0
+        self._async_http: list[Any] = []
+        self._final: str | None = None
+        self.resilience_reports: list[Any] = []
+        self._apply_marker()
+
+    # -- addresses ------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        """The lane's root (`http://HOST:PORT/lane/<id>`): Anthropic SDKs take this one."""
+        suffix = f"/scenario/{self._url_scenario}" if self._url_scenario else ""
+        return self._server.url_for("/", lane=self.lane).rstrip("/") + suffix
+
+    @property
+    def base_url(self) -> str:
+        """The lane's OpenAI base URL (`.../lane/<id>/v1`)."""
+        return f"{self.url}/v1"
+
+    @property
+    def ws_url(self) -> str:
+        return "ws" + self.base_url[len("http"):]
+
+    @property
+    def api_key(self) -> str:
+        """Any key works unless the server was started with `--api-key`."""
+        return os.environ.get("MOCKSERVER_API_KEY", "sk-mockserver-test")
+
+    @property
+    def seed(self) -> int:
+        """The session seed (`--mockserver-seed`); each scenario's seed derives from it."""
+        return self._session.seed
+
+    # -- scripting ------------------------------------------------------------------------
+    def stream(self, text: str | None = None, *, chunks: Iterable[str] | None = None,
+               tool_calls: Iterable[Mapping[str, Any]] | None = None, model: str | None = None,
+               faults: Any = (), timing: Any = None, times: int | str = 1,
+               finish_reason: str | None = None, usage: Mapping[str, Any] | None = None,
+               path: str | None = None) -> str:
+        """Queue one scripted answer (streamed when the request asks for a stream)."""
+        response: dict[str, Any] = {}
+        for key, value in (("text", text), ("finish_reason", finish_reason), ("usage", usage)):
+            if value is not None:
+                response[key] = value
+        if chunks is not None:
+            response["chunks"] = list(chunks)
+        if tool_calls is not None:
+            response["tool_calls"] = list(tool_calls)
+        return self.enqueue(self._doc({"response": response}, faults, timing, times, model, path))
+
+    def error(self, status: int, *, type: str | None = None, message: str | None = None,
+              code: str | None = None, headers: Mapping[str, str] | None = None,
+              times: int | str = 1, faults: Any = ()) -> str:
+        """Queue an HTTP error answer in the API's error shape (before any streaming)."""
+        error: dict[str, Any] = {"status": status}
+        for key, value in (("type", type), ("message", message), ("code", code)):
+            if value is not None:
+                error[key] = value
+        if headers:
+            error["headers"] = dict(headers)
+        return self.enqueue(self._doc({"response": {"error": error}}, faults, None, times))
+
+    def sequence(self, *responses: Any, faults: Any = (), times: int | str | None = None) -> str:
+        """Queue answers consumed in order (retry tests); a string is shorthand for a text."""
+        items = [{"text": r} if isinstance(r, str) else r for r in responses]
+        doc = self._doc({"sequence": items}, faults, None, times if times else len(items))
+        return self.enqueue(doc)
+
+    def ws(self, script: Iterable[Any], *, faults: Any = (), times: int | str = 1) -> str:
+        """Queue a WebSocket script (the `response.ws` list), played on this lane's WS routes."""
+        return self.enqueue(self._doc({"response": {"ws": list(script)}}, faults, None, times))
+
+    def enqueue(self, scenario: Any) -> str:
+        """Queue a scenario (a dict in the scenario file shape, or a `Scenario`); returns its id."""
+        built = self._prepare(scenario)
+        queued = self._push(built)
+        self._labels[queued] = describe_scenario(built)
+        return queued
+
+    @staticmethod
+    def _doc(doc: dict[str, Any], faults: Any, timing: Any, times: Any,
+             model: str | None = None, path: str | None = None) -> dict[str, Any]:
+        if faults:
+            doc["faults"] = faults if isinstance(faults, (str, Mapping)) else list(faults)
+        if timing is not None:
+            doc["timing"] = timing
+        doc["times"] = times
+        if model or path:
+            doc["match"] = {k: v for k, v in (("model", model), ("path", path)) if v}
+        return doc
+
+    def _prepare(self, scenario: Any, *, marker: bool = True) -> Scenario:
+        """Validate, stamp the seed, add the marker's faults (unless `marker=False`)."""
+        built = Scenario.from_dict(scenario)
+        if built.seed is None:
+            seed = self.options.seed
+            if seed is None:
+                seed = stable_seed(self._session.seed, self.nodeid, self._count)
+            built = replace(built, seed=seed)
+        self._count += 1
+        return built.with_faults(self._marker_faults) if marker and self._marker_faults else built
+
+    def _push(self, built: Scenario) -> str:
+        if self._session.remote:
+            ids = self._server.enqueue(scenario_to_dict(built), lane=self.lane)
+        else:
+            ids = self._server.enqueue(built, lane=self.lane)
+        if self._catchall is not None:
+            self._session.keep_last(self.lane, self._catchall)
+        return str(ids[0])
+
+    def _apply_marker(self) -> None:
+        options = self.options
+        if options.scenario:
+            found = self._session.library(options.scenario)
+            if found is None:  # only the remote server knows it: choose it by URL
+                self._url_scenario = options.scenario
+            else:
+                self.enqueue(found)
+        if self._marker_faults and not self._session.remote:
+            # Requests that match nothing scripted get the faithful default, with the faults.
+            self._catchall = self._push(self._prepare({"times": "always"}))
+
+    # -- journal --------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[Any]:
+        """What this test's lane received, in arrival order (`JournalEntry`: method, path,
+        headers, body, scenario, faults, status, outcome, and `plan`, what was sent)."""
+        return list(self._server.requests(self.lane))
+
+    def unused(self) -> list[dict[str, Any]]:
+        """Scenarios queued by this test that still expect requests."""
+        return [q for q in self._session.unused(self.lane) if q["id"] != self._catchall]
+
+    def reset(self) -> None:
+        """Forget this test's queue and journal, then re-apply the marker."""
+        self._server.clear(self.lane)
+        self._labels.clear()
+        self._catchall = self._url_scenario = None
+        self._apply_marker()
+
+    def assert_all_used(self) -> None:
+        """Fail if a scenario queued by this test was never requested (or not `times` times)."""
+        unused = self.unused()
+        if not unused:
+            return
+        lines = [
+            f"mockserver: {len(unused)} scenario(s) queued by this test were not fully used:"
+        ]
+        for q in unused:
+            label = self._labels.get(q["id"], q.get("name") or "scenario")
+            lines.append(f"  - {q['id']}: {label} (requested {q['used']} of {q['times']} times)")
+        lines.append(
+            "Point the client at mockserver.base_url (this test's lane), remove the scenario, or "
+            "opt out with @pytest.mark.mockserver(assert_all_used=False); see " + UNUSED_ANCHOR
+        )
+        raise UnusedScenariosError("\n".join(lines))
+
+    def transcript(self) -> str:
+        """What the server received and sent for this test, one block per request."""
+        if self._final is not None:
+            return self._final
+        return transcript(self.lane, self.requests, self.unused(), seed=self._session.seed,
+                          labels=self._labels)
+
+    # -- clients and the resilience matrix ------------------------------------------------
+    def openai_client(self, **kw: Any) -> Any:
+        """An `openai.OpenAI` on this lane, sharing the session's HTTP client; max_retries=0."""
+        import openai
+
+        kw.setdefault("http_client", self._session.sync_http_client("openai"))
+        return openai.OpenAI(**self._sdk_defaults(kw, self.base_url))
+
+    def async_openai_client(self, **kw: Any) -> Any:
+        """An `openai.AsyncOpenAI` on this lane (its HTTP client is this test's, event loop's)."""
+        import openai
+
+        if "http_client" not in kw:
+            http = openai.DefaultAsyncHttpxClient(verify=self._session.ssl_context())
+            self._async_http.append((http, watch_async_client(http)))
+            kw["http_client"] = http
+        return openai.AsyncOpenAI(**self._sdk_defaults(kw, self.base_url))
+
+    def anthropic_client(self, **kw: Any) -> Any:
+        """An `anthropic.Anthropic` on this lane, sharing the session's HTTP client."""
+        import anthropic
+
+        kw.setdefault("http_client", self._session.sync_http_client("anthropic"))
+        return anthropic.Anthropic(**self._sdk_defaults(kw, self.url))
+
+    def _sdk_defaults(self, kw: dict[str, Any], base_url: str) -> dict[str, Any]:
+        kw.setdefault("base_url", base_url)
+        kw.setdefault("api_key", self.api_key)
+        kw.setdefault("max_retries", 0)
+        return kw
+
+    def resilience(self, call: Callable[[str], Any], faults: Any = "all", *,
+                   timeout: float = 5.0, text: str | None = None) -> Any:
+        """Run `call(base_url) -> str` once per fault and classify each outcome."""
+        from .resilience import run_matrix
+
+        report = run_matrix(self, call, faults, timeout=timeout, text=text)
+        self.resilience_reports.append(report)
+        return report
+
+    # -- teardown -------------------------------------------------------------------------
+    def close(self, *, check_unused: bool) -> None:
+        """Teardown: re-raise server errors, check unused scenarios, free the lane."""
+        try:
+            self._final = self.transcript()
+            self._server.check()
+            if check_unused and self.options.assert_all_used:
+                self.assert_all_used()
+        finally:
+            self._server.clear(self.lane)
+            for http, task in self._async_http:
+                close_async_client(task)
+            self._async_http.clear()

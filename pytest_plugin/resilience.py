@@ -1,0 +1,147 @@
+"""The resilience matrix: run a client once per fault and classify what it did.
+
+    mockserver.resilience(call, faults="all", timeout=5)
+      for each fault (plus a no-fault baseline first):
+        fresh lane  <test lane>-r<k>, scripted with a known text and the fault (every request)
+        worker      call(base_url) in a daemon thread; we wait at most `timeout` seconds
+        outcome     ok                  returned exactly the scripted text
+                    raised <Exception>  raised (the client noticed the fault)
+                    silent_truncation   returned without error but not the scripted text
+                    hang                still running after `timeout` (left behind, joined
+                                        at the end of the session; the run goes on)
+
+`faults="all"` is every registered fault a plain HTTP client can observe (layers sse, payload,
+http, tcp; not ws or cors), each with its catalogue example or its bare name; faults that need
+parameters and have no example are skipped. `call` may also be an `async def`; it then runs in
+its own event loop inside the worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .report import ResilienceReport, Row
+
+__all__ = ["run_matrix", "all_fault_specs", "DEFAULT_TEXT", "HTTP_LAYERS"]
+
+DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun."
+HTTP_LAYERS = ("sse", "payload", "http", "tcp")
+BASELINE = "(none)"
+
+
+def all_fault_specs() -> list[str]:
+    """One example spec per registered fault an HTTP client can observe."""
+    from mockserver.faults import registry
+    from mockserver.faults.base import param_info
+
+    specs = []
+    for name, cls in registry().items():
+        if cls.layer not in HTTP_LAYERS:
+            continue
+        example = getattr(cls, "example", "")
+        if example:
+            specs.append(example)
+        elif not any(p.get("required") for p in param_info(cls)):
+            specs.append(name)
+    return specs
+
+
+def _specs(faults: Any) -> list[str]:
+    from mockserver.faults import parse_faults
+
+    if faults == "all":
+        return all_fault_specs()
+    if isinstance(faults, str):
+        faults = [faults]
+    specs = []
+    for item in faults if isinstance(faults, Iterable) else [faults]:
+        # one row per item; an item may combine several faults ("split; close(after=2)")
+        specs.append("; ".join(f.spec() for f in parse_faults(item)))
+    return specs
+
+
+def _layer(spec: str) -> str:
+    from mockserver.faults import parse_faults
+
+    layers = {type(f).layer for f in parse_faults(spec)}
+    return ",".join(sorted(layers)) or "-"
+
+
+class _Attempt:
+    """`call(base_url)` in a daemon worker thread, with its result or exception."""
+
+    def __init__(self, call: Callable[[str], Any], base_url: str, name: str) -> None:
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(
+            target=self._run, args=(call, base_url), name=name, daemon=True
+        )
+
+    def _run(self, call: Callable[[str], Any], base_url: str) -> None:
+        try:
+            result = call(base_url)
+            if inspect.isawaitable(result):
+                result = asyncio.run(_awaited(result))
+            self.result = result
+        except BaseException as exc:  # noqa: BLE001 - every exception is a finding
+            self.error = exc
+
+    def wait(self, timeout: float) -> bool:
+        self.thread.start()
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+async def _awaited(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def classify(expected: str, attempt: _Attempt, finished: bool) -> tuple[str, str]:
+    """(outcome, detail) for one attempt."""
+    if not finished:
+        return "hang", "no return, no exception within the timeout"
+    if attempt.error is not None:
+        message = str(attempt.error).strip().splitlines()
+        return f"raised {type(attempt.error).__name__}", message[0][:120] if message else ""
+    got = attempt.result
+    if got == expected:
+        return "ok", ""
+    if isinstance(got, str):
+        shown = got if len(got) <= 60 else got[:57] + "..."
+        return "silent_truncation", f"returned {shown!r} ({len(got)} of {len(expected)} chars)"
+    return "silent_truncation", f"returned {type(got).__name__} {got!r:.60}"
+
+
+def run_matrix(ms: Any, call: Callable[[str], Any], faults: Any = "all", *,
+               timeout: float = 5.0, text: str | None = None) -> ResilienceReport:
+    """Run `call` once without a fault, then once per fault, each on a fresh lane."""
+    expected = text if text is not None else DEFAULT_TEXT
+    specs = [BASELINE, *_specs(faults)]
+    server, session = ms._server, ms._session
+    rows = []
+    for k, spec in enumerate(specs):
+        lane = f"{ms.lane}-r{k}"
+        scenario = {"response": {"text": expected}, "times": "always"}
+        if spec != BASELINE:
+            scenario["faults"] = [spec]
+        built = ms._prepare(scenario, marker=False)
+        if session.remote:
+            from .remote import scenario_to_dict
+
+            server.enqueue(scenario_to_dict(built), lane=lane)
+        else:
+            server.enqueue(built, lane=lane)
+        attempt = _Attempt(call, server.lane_base_url(lane), f"mockserver-resilience-{k}")
+        finished = attempt.wait(timeout)
+        if not finished:
+            session.stragglers.append(attempt.thread)
+        outcome, detail = classify(expected, attempt, finished)
+        requests = len(server.requests(lane))
+        rows.append(Row(fault=spec, layer="-" if spec == BASELINE else _layer(spec),
+                        outcome=outcome, detail=detail, requests=requests))
+        server.clear(lane)
+    return ResilienceReport(test=ms.nodeid, rows=rows, expected=expected)

@@ -1,0 +1,117 @@
+"""The failure transcript: what the server received and exactly what it sent, for one test.
+
+    mockserver lane t3-1a2b3c4d (seed 0): 1 request(s)
+    #1 POST /lane/t3-1a2b3c4d/v1/chat/completions -> 200, outcome reset
+       scenario: queued   faults: close(after=1, mode=reset)
+       received: {"model": "gpt-4.1", "messages": [...], "stream": true}
+       sent:
+         START 200 [content-type: text/event-stream; charset=utf-8, ...]
+         WRITE 347B b'data: {"id":"chatcmpl-...'
+         SLEEP 25.0ms
+         CLOSE reset
+
+Bytes are abbreviated (`WirePlan.describe`), faults and sleeps (timing) are marked. The same
+text serves the report section of a failing test and `mockserver.transcript()`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["transcript", "describe_scenario", "abbreviate"]
+
+_LIMIT = 160
+_HEADERS_SHOWN = ("content-type", "x-mock-fault", "retry-after", "retry-after-ms")
+
+
+def abbreviate(text: str, limit: int = _LIMIT) -> str:
+    """`text` cut to `limit` characters, marking the cut with its full length."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}... ({len(text)} chars)"
+
+
+def describe_scenario(scenario: Any) -> str:
+    """One line about a queued scenario: what it answers, with its faults and reuse."""
+    parts = []
+    if scenario.name:
+        parts.append(repr(scenario.name))
+    responses = scenario.responses
+    if len(responses) > 1:
+        parts.append(f"sequence of {len(responses)}: " + ", ".join(map(_response, responses)))
+    else:
+        parts.append(_response(responses[0]))
+    if scenario.match.path or scenario.match.model:
+        parts.append(f"match {scenario.match.path or ''} {scenario.match.model or ''}".rstrip())
+    if scenario.faults:
+        parts.append("faults " + "; ".join(f.spec() for f in scenario.faults))
+    return ", ".join(parts)
+
+
+def _response(r: Any) -> str:
+    if r.error is not None:
+        return f"error {r.error.status}" + (f" {r.error.type}" if r.error.type else "")
+    if r.ws is not None:
+        return f"ws script of {len(r.ws)} message(s)"
+    if r.tool_calls:
+        return "tool calls " + ", ".join(c.name for c in r.tool_calls)
+    if r.chunks is not None:
+        return f"{len(r.chunks)} chunks {abbreviate(repr(''.join(r.chunks)), 40)}"
+    if r.text is not None:
+        return f"text {abbreviate(repr(r.text), 40)}"
+    return "the default reply"
+
+
+def _sent_lines(entry: Any) -> list[str]:
+    plan = getattr(entry, "plan", None)
+    if plan is not None:
+        lines = plan.describe(limit=_LIMIT).splitlines()
+    else:
+        lines = list(getattr(entry, "sent", []))
+    return [_short_start(line) for line in lines]
+
+
+def _short_start(line: str) -> str:
+    """Keep only the telling headers of a START line; the rest are the usual OpenAI ones."""
+    if not line.startswith("START ") or "[" not in line:
+        return line
+    head, _, rest = line.partition(" [")
+    pairs = [p for p in rest.rstrip("]").split(", ") if p.split(":", 1)[0] in _HEADERS_SHOWN]
+    hidden = rest.count(": ") - len(pairs)
+    more = f", +{hidden} more" if hidden > 0 else ""
+    return f"{head} [{', '.join(pairs)}{more}]"
+
+
+def _entry(n: int, entry: Any) -> list[str]:
+    status = entry.status if entry.status is not None else "no response head"
+    lines = [f"#{n} {entry.method} {entry.path} -> {status}, outcome {entry.outcome}"]
+    faults = "; ".join(entry.faults) or "none"
+    lines.append(f"   scenario: {entry.scenario or 'default'}   faults: {faults}")
+    if entry.body is not None:
+        body = json.dumps(entry.body, ensure_ascii=False)
+        lines.append(f"   received: {abbreviate(body)}")
+    if getattr(entry, "error", None):
+        lines.append(f"   server error: {entry.error}")
+    sent = _sent_lines(entry)
+    if sent:
+        lines.append("   sent:")
+        lines.extend(f"     {line}" for line in sent)
+    return lines
+
+
+def transcript(lane: str, entries: list[Any], unused: list[dict[str, Any]], *,
+               seed: int = 0, labels: dict[str, str] | None = None) -> str:
+    """The whole story of one test's lane, as text for a report section."""
+    lines = [f"mockserver lane {lane} (seed {seed}): {len(entries)} request(s)"]
+    if not entries:
+        lines.append("no request reached this test's lane: is the client using mockserver.base_url?")
+    for n, entry in enumerate(entries, 1):
+        lines.extend(_entry(n, entry))
+    for q in unused:
+        label = (labels or {}).get(q["id"]) or q.get("name") or "scenario"
+        lines.append(
+            f"queued, not fully used: {q['id']}: {label} "
+            f"(requested {q['used']} of {q['times']} times)"
+        )
+    return "\n".join(lines)
