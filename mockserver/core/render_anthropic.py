@@ -36,6 +36,7 @@ __all__ = [
     "anthropic_error_payload",
     "anthropic_headers",
     "anthropic_error_type",
+    "anthropic_error_event",
     "STOP_REASONS",
 ]
 
@@ -206,7 +207,13 @@ def anthropic_body(content: Content, request: RequestView, seed: int, model: str
     }
 
 
+def anthropic_error_event(shape: str, at: int, before: list[Event]) -> Event:
+    """The in-stream error replacing event `at` (`error_event` fault): whatever the shape,
+    Anthropic's `event: error` with `overloaded_error` (the SDK raises APIStatusError)."""
+    return Event(payload=anthropic_error_payload(), event="error", kind="error")
+
+
 register_format("messages", Format(
     events=anthropic_events, body=anthropic_body, error_body=anthropic_error_body,
-    headers=anthropic_headers,
+    headers=anthropic_headers, error_event=anthropic_error_event,
 ))
