@@ -23,6 +23,8 @@ BodyFn = Callable[[Content, RequestView, int, str], dict[str, Any]]
 ErrorFn = Callable[[int, str, str, str | None, str | None, str], dict[str, Any]]
 #: (base headers, is_error) -> the format's own headers (e.g. Anthropic's `request-id`)
 HeadersFn = Callable[[list[tuple[str, str]], bool], list[tuple[str, str]]]
+#: (shape, at, events before it) -> the format's own in-stream error event (`error_event`)
+ErrorEventFn = Callable[[str, int, list[Event]], Event]
 
 _DEFAULT_TYPES = {
     400: "invalid_request_error", 401: "invalid_request_error", 403: "permission_denied",
@@ -74,6 +76,7 @@ class Format:
     error_body: ErrorFn = openai_error_body
     stream_content_type: str = "text/event-stream; charset=utf-8"
     headers: HeadersFn | None = None
+    error_event: ErrorEventFn | None = None
 
     def adapt_headers(self, headers: list[tuple[str, str]], *, error: bool = False
                       ) -> list[tuple[str, str]]:
