@@ -10,6 +10,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from mockserver.fixtures import strategies
 from mockserver.fixtures.strategies import (
     sse_bytes,
     sse_events,
@@ -97,5 +98,44 @@ def test_ws_messages_shrink_to_done_then_an_empty_chunk_or_empty_text() -> None:
     ],
 )
 def test_strategies_reject_bad_arguments_when_built(build) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidArgument):
+        build()
+
+
+def test_scripts_and_fault_plans_shrink_to_the_boring_case() -> None:
+    from mockserver.fixtures.strategies import chat_streams, fault_plans, from_script, scripts
+
+    assert find(scripts(), lambda r: True).chunks == ("0",)
+    assert find(fault_plans(), lambda p: True) == ()
+    assert len(find(fault_plans(), lambda p: len(p) > 0)) == 1
+    boring = find(chat_streams(), lambda s: True)
+    assert (boring.seed, boring.faults, boring.responses[0].chunks) == (0, (), ("0",))
+    around = find(from_script("Hello there"), lambda s: True)
+    assert (around.responses[0].text, around.faults) == ("Hello there", ())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_fault_plans_are_valid_registry_faults_that_round_trip_as_specs(data) -> None:  # type: ignore[no-untyped-def]
+    from mockserver.faults import parse_faults
+    from mockserver.fixtures.strategies import HTTP_LAYERS, fault_plans
+
+    plan = data.draw(fault_plans(max_seconds=0.2))
+    assert all(type(f).layer in HTTP_LAYERS for f in plan)
+    assert len({f.name for f in plan}) == len(plan)
+    assert parse_faults("; ".join(f.spec() for f in plan)) == plan
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: strategies.faults(names=["nope"]),
+        lambda: strategies.fault_plans(layers=["dns"]),
+        lambda: strategies.fault_plans(max_faults=-1),
+        lambda: strategies.scripts(max_chunks=0),
+        lambda: strategies.from_script({"nope": 1}),
+    ],
+)
+def test_scenario_strategies_reject_bad_arguments_when_built(build) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidArgument):
         build()
