@@ -194,6 +194,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
             ops = [Deny(exc.status, (("content-type", "application/json"),), body)]
         entry.scenario, entry.faults = choice.name, tuple(f.spec() for f in choice.faults)
         player.faults = "; ".join(entry.faults)
+        entry.status = next((op.status for op in ops if isinstance(op, Deny)), 101)
         await player.play(ops)
         while session is not None and not session.closed:
             message = await inbox.get()
