@@ -10,8 +10,8 @@ Layout of a test:
     page origin  http://127.0.0.1:P1  (``web_origin``: a stdlib static server for fixtures/web)
     API origin   http://127.0.0.1:P2  (mockserver; different port = different origin)
 
-The browser is launched once per session; every test gets a fresh context (``chat``), so
-preflight caches and cookies never leak between tests (CORS-13). When no browser can be
+The browser is launched once per session, on its own thread (see browser_harness.py); every
+test gets a fresh context (``chat``), so preflight caches and cookies never leak (CORS-13). When no browser can be
 started the tests fail under ``CI`` (the issue forbids skipping them there) and skip otherwise.
 Every wait is bounded by ``WAIT_MS``.
 """
@@ -19,41 +19,18 @@ Every wait is bounded by ``WAIT_MS``.
 from __future__ import annotations
 
 import functools
-import json
 import os
-import shutil
 import threading
 import uuid
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
+from browser_harness import WAIT_MS, BrowserThread, ChatPage, chromium_path
 
-WAIT_MS = 10_000
 WEB_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "web"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium_path() -> str | None:
-    """Where Debian's chromium is: ``MOCKSERVER_CHROMIUM``, else PATH, else /usr/bin."""
-    explicit = os.environ.get("MOCKSERVER_CHROMIUM")
-    if explicit:
-        return explicit
-    return shutil.which("chromium") or (
-        "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
-    )
 
 
 def _unavailable(reason: str) -> None:
@@ -65,28 +42,23 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One Chromium for the whole session, closed at teardown."""
+def browser() -> Iterator[BrowserThread]:
+    """One Chromium for the whole session (on its own thread), closed at teardown."""
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError as exc:  # pragma: no cover - the test extra installs it
         _unavailable(f"python playwright not importable ({exc})")
-    path = _chromium_path()
+    path = chromium_path()
     if path is None:
         _unavailable("no chromium on PATH or at /usr/bin/chromium")
-    manager = sync_playwright().start()
     try:
-        chromium = manager.chromium.launch(
-            executable_path=path, args=CHROMIUM_ARGS, timeout=WAIT_MS
-        )
+        handle = BrowserThread(path)
     except Exception as exc:
-        manager.stop()
         _unavailable(f"{path} did not start: {exc}")
     try:
-        yield chromium
+        yield handle
     finally:
-        chromium.close()
-        manager.stop()
+        handle.close()
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -114,52 +86,6 @@ def web_origin() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-class ChatPage:
-    """The example page in a fresh browser context, plus what the console said."""
-
-    def __init__(self, context: Any, origin: str) -> None:
-        self.context = context
-        self.origin = origin
-        self.page = context.new_page()
-        self.page.set_default_timeout(WAIT_MS)
-        self.console: list[str] = []
-        self.page.on("console", lambda msg: self.console.append(msg.text))
-        self.page.on("pageerror", lambda exc: self.console.append(f"pageerror: {exc}"))
-
-    def open(self, **params: str) -> None:
-        """Load chat.html with the given query params (see the page's header comment)."""
-        query = f"?{urlencode(params)}" if params else ""
-        self.page.goto(f"{self.origin}/chat.html{query}", timeout=WAIT_MS)
-
-    def run(self, base_url: str, **params: str) -> dict[str, Any]:
-        """Load the page with ``auto=1`` and return the JSON it reports in ``#result``."""
-        self.open(base=base_url, auto="1", **params)
-        self.page.wait_for_selector('#result[data-state="done"]', timeout=WAIT_MS)
-        result: dict[str, Any] = json.loads(self.page.text_content("#result") or "{}")
-        return result
-
-    def parse(self, parser: str, chunks: list[bytes]) -> list[str]:
-        """Feed ``chunks`` (one per read) to the page's ``parser``; return the event data."""
-        self.open()
-        data: list[str] = self.page.evaluate(
-            """([name, chunks]) => {
-                const p = window.chatParsers[name]();
-                const out = [];
-                for (const c of chunks) {
-                    for (const ev of p.feed(new Uint8Array(c))) out.push(ev.data);
-                }
-                for (const ev of p.end()) out.push(ev.data);
-                return out;
-            }""",
-            [parser, [list(c) for c in chunks]],
-        )
-        return data
-
-    def cors_messages(self) -> list[str]:
-        """Console lines in which Chromium explains a CORS block."""
-        return [line for line in self.console if "CORS policy" in line]
 
 
 @pytest.fixture(scope="session")
@@ -217,11 +143,10 @@ def lane(api_server: Any) -> Iterator[Lane]:
 
 
 @pytest.fixture
-def chat(browser: Any, web_origin: str) -> Iterator[ChatPage]:
+def chat(browser: BrowserThread, web_origin: str) -> Iterator[ChatPage]:
     """A fresh context (no shared preflight cache) with the example page helper."""
-    context = browser.new_context()
-    context.set_default_timeout(WAIT_MS)
+    page = ChatPage(browser, web_origin)
     try:
-        yield ChatPage(context, web_origin)
+        yield page
     finally:
-        context.close()
+        page.close()
