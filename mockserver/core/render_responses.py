@@ -116,7 +116,8 @@ def _reasoning_events(items: _Items, index: int) -> list[tuple[str, dict[str, An
         for piece in word_chunks(text):
             out.append(("reasoning",
                         _event("response.reasoning_summary_text.delta", delta=piece, **common)))
-        out.append(("reasoning", _event("response.reasoning_summary_text.done", text=text, **common)))
+        out.append(("reasoning",
+                    _event("response.reasoning_summary_text.done", text=text, **common)))
         out.append(("item", _event("response.reasoning_summary_part.done", part=full, **common)))
     out.append(("item", _event("response.output_item.done", output_index=index,
                                item=items.reasoning(items.summaries))))

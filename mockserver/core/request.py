@@ -220,7 +220,8 @@ def _check_anthropic(body: Mapping[str, Any]) -> tuple[str, int]:
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise ApiError(400, f"{name}: Input should be {word}", param=name)
         if low is not None and value < low:
-            raise ApiError(400, f"{name}: Input should be greater than or equal to {low}", param=name)
+            raise ApiError(400, f"{name}: Input should be greater than or equal to {low}",
+                           param=name)
         if high is not None and value > high:
             raise ApiError(400, f"{name}: Input should be less than or equal to {high}", param=name)
     messages = body["messages"]
