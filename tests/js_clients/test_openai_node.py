@@ -161,18 +161,31 @@ def test_openai_node_raises_apierror_on_in_band_error_object(lane):
     py = python_client(base_url, fault="error_event(at=3)")
     assert node["error"]["class"] == "APIError" and node["error"]["status"] is None
     assert py["error"]["class"] == "APIError"
-    assert node["chunks"] == py["chunks"] == 1
+    assert node["chunks"] == py["chunks"] == 2  # role chunk + first word, then the error
 
 
 def test_openai_node_yields_flat_event_error_as_a_chunk(lane):
     # HTTP-15: `event: error` whose data has no `error` key is not raised by openai-node 6.49.0
     # on the chat path (its event=='error' check sits under `thread.*`), contrary to wire 6.8.
+    # openai-python yields it too: both end "successfully" with the text cut short.
     require_fault("error_event")
     base_url, _ = lane
     fault = "error_event(at=3, shape=event_error)"
     node = node_client(base_url, fault=fault)
-    assert node["error"] is None or node["error"]["class"] != "APIError", node
-    assert node["chunks"] >= 2
+    py = python_client(base_url, fault=fault)
+    assert node["ok"] and py["ok"], (node, py)
+    assert node["chunks"] == py["chunks"] == 3  # role, first word, the error as a "chunk"
+    assert node["text"] == py["text"] == "You"
+
+
+def test_openai_node_throws_syntaxerror_on_malformed_json(lane):
+    require_fault("malformed_json")
+    base_url, _ = lane
+    node = node_client(base_url, fault="malformed_json(at=3)")
+    py = python_client(base_url, fault="malformed_json(at=3)")
+    assert node["error"]["class"] == "SyntaxError" and node["error"]["isAPIError"] is False
+    assert py["error"]["class"] == "JSONDecodeError"
+    assert node["chunks"] == py["chunks"] == 2
 
 
 def test_openai_node_retries_429_honouring_retry_after(lane):
