@@ -61,3 +61,38 @@ def plain_server() -> Iterator[MockServer]:
     with MockServer() as server:
         yield server
         server.check()
+
+
+async def raw_frames(url: str, texts: list[str], until: Any, timeout: float = TIMEOUT) -> list[Any]:
+    """Every frame the server sends, as `websockets.frames.Frame` (fragments stay separate).
+
+    A sans-I/O `ClientProtocol` over a plain socket: it does the handshake, sends `texts`, and
+    returns the frames received until `until(frames)` is true or the connection ends.
+    """
+    from websockets.client import ClientProtocol
+    from websockets.frames import Frame
+    from websockets.http11 import Response
+    from websockets.uri import parse_uri
+
+    uri = parse_uri(url)
+    reader, writer = await asyncio.open_connection(uri.host, uri.port)
+    proto = ClientProtocol(uri)
+    proto.send_request(proto.connect())
+    writer.write(b"".join(proto.data_to_send()))
+    frames: list[Frame] = []
+    try:
+        while not until(frames):
+            data = await asyncio.wait_for(reader.read(65536), timeout)
+            if not data:
+                break
+            proto.receive_data(data)
+            for event in proto.events_received():
+                if isinstance(event, Response):
+                    for text in texts:
+                        proto.send_text(text.encode())
+                else:
+                    frames.append(event)
+            writer.write(b"".join(proto.data_to_send()))
+    finally:
+        writer.close()
+    return frames
