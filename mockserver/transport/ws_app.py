@@ -41,6 +41,7 @@ class _Choice:
     name: str | None = None
     use: int = 0
     queued: bool = False
+    accounted: int = 1
     model: str | None = None
     faults: list[Fault] = field(default_factory=list)
 
@@ -206,7 +207,9 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
             data = message.get("bytes", b"") if data is None else data
             if len(entry.body) < _BODY_LIMIT:
                 entry.body.append(_client_message(data))
-            await player.play(session.receive(data))
+            ops = session.receive(data)
+            _account_uses(app, route, choice, session)
+            await player.play(ops)
     except OSError:  # uvicorn's ClientDisconnected, or the transport went away mid-send
         player.outcome = "client_disconnected"
     except Exception as exc:  # noqa: BLE001 - a bug ends this connection, never the server
@@ -218,23 +221,24 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         pump.cancel()
         if session is not None:
             entry.error = entry.error or ("; ".join(session.failures) or None)
-            _account_uses(app, route, choice, session)
         entry.status, entry.outcome, entry.bytes_sent = player.status, player.outcome, player.sent
         app.log_line(entry)
 
 
 def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -> None:
-    """Each further `sequence` response used on the connection takes one more use."""
+    """Each further `sequence` response used on the connection takes one more use of the
+    queued scenario, as soon as the request that uses it arrives."""
     scenario = choice.scenario
     if scenario is None or not choice.queued:
         return
     requests = int(getattr(session.protocol, "requests", 0))
-    extra = min(requests, len(scenario.responses) - choice.use) - 1
-    for _ in range(max(0, extra)):
+    wanted = min(requests, len(scenario.responses) - choice.use)
+    while choice.accounted < wanted:
         peeked = app.state.take(route.lane, route.path, choice.model, peek=True)
         if peeked is None or peeked[0] is not scenario:
             return
         app.state.take(route.lane, route.path, choice.model)
+        choice.accounted += 1
 
 
 for _path in PATHS:
