@@ -22,7 +22,8 @@ def test_one_file_with_a_list_and_a_directory_of_yaml_and_json(tmp_path):
     assert [s.name for s in load_scenarios(tmp_path / "a.yaml")] == ["first", "second"]
     loaded = load_scenarios(tmp_path)
     assert [s.name for s in loaded] == ["first", "second", "third"]
-    assert len(loaded[1].responses) == 2 and loaded[1].faults[0].spec() == "close(after=2, mode=reset)"
+    assert len(loaded[1].responses) == 2
+    assert loaded[1].faults[0].spec() == "close(after=2, mode=reset)"
     assert loaded[2].times is None
 
 
@@ -30,7 +31,8 @@ def test_one_file_with_a_list_and_a_directory_of_yaml_and_json(tmp_path):
     ("list.yaml", "- name: ok\n- name: bad\n  response: {text: 5}\n",
      "list.yaml: [1].response.text: expected a string"),
     ("one.yaml", "name: x\nfaults: [nope]\n", "one.yaml: faults[0]: unknown fault 'nope'"),
-    ("param.yaml", "faults: ['close(mode=explode)']\n", "param.yaml: faults[0]: close: parameter 'mode'"),
+    ("param.yaml", "faults: ['close(mode=explode)']\n",
+     "param.yaml: faults[0]: close: parameter 'mode'"),
     ("seq.yaml", "sequence: [{text: a}, {txet: b}]\n", "seq.yaml: sequence[1].txet: unknown field"),
     ("syntax.yaml", "name: [unclosed\n", "syntax.yaml: not valid YAML"),
     ("syntax.json", '{"name": ', "syntax.json: not valid JSON"),
@@ -48,7 +50,8 @@ def test_invalid_files_name_the_file_and_the_field(tmp_path, name, text, words):
 def test_duplicate_names_across_files_name_both(tmp_path):
     (tmp_path / "a.yaml").write_text("name: same\n")
     (tmp_path / "b.yaml").write_text("name: same\n")
-    with pytest.raises(ScenarioError, match=r"b\.yaml: name: scenario name 'same' is already defined in .*a\.yaml"):
+    pattern = r"b\.yaml: name: scenario name 'same' is already defined in .*a\.yaml"
+    with pytest.raises(ScenarioError, match=pattern):
         load_scenarios(tmp_path)
 
 

@@ -58,7 +58,8 @@ def test_not_streamed_openai_stream_yields_zero_chunks(lane):
 
 def test_not_streamed_body_is_a_chat_completion_and_httpx_sse_refuses_it(lane):
     with httpx.Client(timeout=3) as c:
-        r = c.post(lane.url("/v1/chat/completions"), json=BODY, headers={"X-Mock-Fault": "not_streamed"})
+        headers = {"X-Mock-Fault": "not_streamed"}
+        r = c.post(lane.url("/v1/chat/completions"), json=BODY, headers=headers)
         assert r.headers["content-type"] == "application/json"
         body = r.json()
         assert body["object"] == "chat.completion"

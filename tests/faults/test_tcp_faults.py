@@ -101,7 +101,8 @@ def test_close_abrupt_is_an_incomplete_chunked_read(lane):
     with client(lane, fault) as c, pytest.raises(openai.APIConnectionError):
         read_stream(c, received)
     assert len(received) == 2
-    with httpx.Client(timeout=3) as c, pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
+    incomplete = pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read")
+    with httpx.Client(timeout=3) as c, incomplete:
         c.post(lane.url("/v1/chat/completions"), json=BODY, headers={"X-Mock-Fault": fault})
     data, error = raw_exchange(lane, fault)
     writes = lane.requests()[-1].plan.writes()
@@ -132,7 +133,8 @@ def test_close_after_zero_sends_only_the_head(lane):
 def test_empty_reply_server_disconnected_without_a_response(lane):
     with httpx.Client(timeout=3) as c:
         with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
-            c.post(lane.url("/v1/chat/completions"), json=BODY, headers={"X-Mock-Fault": "empty_reply"})
+            c.post(lane.url("/v1/chat/completions"), json=BODY,
+                   headers={"X-Mock-Fault": "empty_reply"})
     data, error = raw_exchange(lane, "empty_reply")
     assert data == b"" and error is None
     assert [e.outcome for e in lane.requests()] == ["closed", "closed"]
@@ -147,9 +149,11 @@ def test_empty_reply_is_retried_by_openai_as_a_connection_error(lane):
 
 def test_silent_client_read_timeout_fires(lane):
     with httpx.Client(timeout=0.3) as c, pytest.raises(httpx.ReadTimeout):
-        c.post(lane.url("/v1/chat/completions"), json=BODY, headers={"X-Mock-Fault": "silent(seconds=10)"})
-    with client(lane, "silent(seconds=10)", timeout=0.3) as c, pytest.raises(openai.APITimeoutError):
-        read_stream(c, [])
+        c.post(lane.url("/v1/chat/completions"), json=BODY,
+               headers={"X-Mock-Fault": "silent(seconds=10)"})
+    with client(lane, "silent(seconds=10)", timeout=0.3) as c:
+        with pytest.raises(openai.APITimeoutError):
+            read_stream(c, [])
     assert wait_outcome(lane, 0) == "client_disconnected"
 
 

@@ -87,7 +87,9 @@ def test_scenarios_json_yaml_one_or_a_list_are_played_in_order(http, lane):
     ("", "application/yaml", "body", "Empty body"),
     ("42", "application/json", "<root>", "expected a mapping"),
 ])
-def test_invalid_scenario_bodies_are_422_naming_the_field(http, lane, body, content_type, param, words):
+def test_invalid_scenario_bodies_are_422_naming_the_field(
+    http, lane, body, content_type, param, words
+):
     r = http.post(f"/_mock/scenarios?lane={lane}", content=body,
                   headers={"content-type": content_type})
     assert r.status_code == 422

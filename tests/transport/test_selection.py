@@ -53,7 +53,8 @@ def test_faithful_default_when_nothing_is_chosen(server, lane):
 
 def test_x_mock_fault_adds_to_the_queued_scenario(server, lane):
     server.enqueue({"response": {"text": "Queued answer for you"}}, lane=lane)
-    with sdk(server.lane_base_url(lane), headers={"X-Mock-Fault": "close(after=2, mode=clean)"}) as c:
+    headers = {"X-Mock-Fault": "close(after=2, mode=clean)"}
+    with sdk(server.lane_base_url(lane), headers=headers) as c:
         assert ask(c) == "Queued"
     entry = server.requests(lane)[0]
     assert entry.scenario == "queued" and entry.faults == ("close(after=2, mode=clean)",)
@@ -76,7 +77,8 @@ def test_unknown_scenario_is_a_404_naming_the_known_ones(server, lane):
         assert r.status_code == 404
         assert r.json()["error"]["code"] == "unknown_scenario"
         assert "hello-stream" in r.json()["error"]["message"]
-        assert c.post(server.url_for("/v1/chat/completions", lane=lane), json=BODY).status_code == 200
+        ok = c.post(server.url_for("/v1/chat/completions", lane=lane), json=BODY)
+        assert ok.status_code == 200
 
 
 def test_lanes_have_their_own_queue_and_journal(server):
@@ -160,7 +162,7 @@ def _chaos_run(seed: int, n: int = 16) -> list[str | None]:
         assert [";".join(e.faults) or None for e in journal] == [
             h.replace("; ", ";") if h else None for h in seen
         ]
-        assert all(e.scenario == "chaos" for e, h in zip(journal, seen) if h)
+        assert all(e.scenario == "chaos" for e, h in zip(journal, seen, strict=True) if h)
     return seen
 
 
