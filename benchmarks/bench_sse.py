@@ -5,24 +5,31 @@ streams of 1k chunks, 1000 concurrent streams of 1k chunks. Ours gets each as a 
 scenario (`chunks: ["tok"] * n`, loaded with `--scenarios`, chosen by URL), so the request goes through
 scenario -> plan -> player with no fault. The baselines replay the very bytes mockserver sent
 for a short stream (sample.py), one event per write. The load client (loadclient.py) runs in
-its own process; its CPU share is reported so it can be seen not to be the bottleneck.
+its own process; its CPU share is reported so it can be seen not to be the bottleneck. Ours is
+restarted before each workload (its journal keeps every plan; see README), each workload has
+a 60 s budget for starting new rounds, and one 1k-chunk request per server warms up.
 Target: ours >= 1.0x bare Starlette; the ratio to raw asyncio is reported as context.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 
-from common import BENCH_DIR, PY, long_scenarios, median_ratio, rounds, spawn_bare, spawn_ours
+from common import (
+    BENCH_DIR, PY, Proc, long_scenarios, median_ratio, rounds, spawn_bare, spawn_ours,
+)
 from report import Row
-from sample import capture
+from sample import capture, load_sample
 
 __all__ = ["run", "load"]
 
+BUDGET_S = 60.0  # per workload: no new round starts after this (full run stays < 10 min)
 
-def load(port: int, path: str, streams: int, expect: int, timeout: float = 120) -> dict:
+
+def load(port: int, path: str, streams: int, expect: int, timeout: float = 240) -> dict:
     """Run the load client in its own process; return its JSON (events/s, CPU share, errors)."""
     out = subprocess.run(
         [PY, str(BENCH_DIR / "loadclient.py"), "sse", "--port", str(port), "--path", path,
@@ -46,21 +53,25 @@ def workloads(quick: bool, smoke: bool = False) -> list[tuple[str, int, int]]:
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
     loads = workloads(ctx.quick, ctx.smoke)
-    sizes = {f"bench-sse-{n}": n for _, _, n in loads}
-    ours = spawn_ours(*long_scenarios(ctx.results, sizes)) if ctx.ours else None
-    procs = [ours] if ours else []
+    sizes = {f"bench-sse-{n}": n for _, _, n in loads} | {"bench-sse-warm": 1000}
+    scen = long_scenarios(ctx.results, sizes) if ctx.ours else []
+    procs: list[Proc] = []
     try:
+        ours = spawn_ours(*scen) if ctx.ours else None
+        procs += [ours] if ours else []
         sample = capture(ours.port) if ours else None
         sample_args = ["--sample", str(sample.save(ctx.results / "sample.json"))] if sample else []
         star = spawn_bare("starlette", *sample_args)
-        procs.append(star)
         raw = spawn_bare("raw", *sample_args)
-        procs.append(raw)
-        from sample import load_sample
-
+        procs += [star, raw]
         smp = sample or load_sample(None)
         rows: list[Row] = []
         for label, streams, n in loads:
+            if ours and procs[0].popen.poll() is None and rows:
+                # A fresh server per workload: the journal of the previous one (it keeps every
+                # request's plan) must not slow this one down.
+                procs[0].stop()
+                ours = procs[0] = spawn_ours(*scen)
             expect = smp.count(n)
             cpu: dict[str, list[float]] = {}
 
@@ -73,24 +84,26 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
 
             c = {"starlette": contender("starlette", star.port, f"/v1/chat/completions?n={n}"),
                  "raw": contender("raw", raw.port, f"/v1/chat/completions?n={n}")}
+            warm = {"starlette": (star.port, "/v1/chat/completions?n=1000"),
+                    "raw": (raw.port, "/v1/chat/completions?n=1000")}
             if ours:
-                path = f"/scenario/bench-sse-{n}/v1/chat/completions"
-                c["ours"] = contender("ours", ours.port, path)
-            for name, measure in c.items():  # warm-up, not counted
-                if not ctx.quick and (streams > 1 or n <= 20_000):
-                    measure()
-            cpu.clear()
-            res = rounds(ctx.rounds, c)
-            med = {k: sorted(v)[len(v) // 2] for k, v in res.items()}
+                c["ours"] = contender("ours", ours.port,
+                                      f"/scenario/bench-sse-{n}/v1/chat/completions")
+                warm["ours"] = (ours.port, "/scenario/bench-sse-warm/v1/chat/completions")
+            if not ctx.quick:
+                for port, path in warm.values():  # warm-up, not counted
+                    load(port, path, 1, smp.count(1000))
+            res = rounds(ctx.rounds, c, budget_s=None if ctx.quick else BUDGET_S)
+            med = {k: statistics.median(v) for k, v in res.items()}
             share = {k: round(max(v), 2) for k, v in cpu.items()}
             o = med.get("ours")
+            ratio = median_ratio(res["ours"], res["starlette"]) if ours else None
             extra = {"rounds": res, "client_cpu_share_max": share}
             rows.append(Row("sse", f"events/s, {label}", "ev/s", o, "bare Starlette",
-                            med["starlette"],
-                            median_ratio(res["ours"], res["starlette"]) if ours else None,
-                            ">= 1.0x", None if o is None else
-                            median_ratio(res["ours"], res["starlette"]) >= 1.0,
-                            note=f"client CPU share max {share}", extra=extra))
+                            med["starlette"], ratio, ">= 1.0x",
+                            None if ratio is None else ratio >= 1.0,
+                            note=f"{len(res['raw'])} rounds; client CPU share max {share}",
+                            extra=extra))
             rows.append(Row("sse", f"events/s, {label}", "ev/s", o, "raw asyncio", med["raw"],
                             median_ratio(res["ours"], res["raw"]) if ours else None))
             ctx.say(f"{label}: " + ", ".join(f"{k} {v:,.0f} ev/s" for k, v in med.items()))

@@ -151,14 +151,21 @@ def wait_port(port: int, timeout: float = 10.0) -> float:
             time.sleep(0.002)
 
 
-def rounds(n: int, contenders: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
+def rounds(n: int, contenders: dict[str, Callable[[], float]],
+           budget_s: float | None = None) -> dict[str, list[float]]:
     """Run each contender once per round, in an order rotated every round, and collect figures.
 
     Rotation keeps a warm-up or a noisy neighbour from always landing on the same contender.
+    With `budget_s`, no new round starts once that many seconds have passed (at least one
+    round always runs): a slow contender shortens its comparison instead of the whole run
+    overrunning its bound. The number of rounds done is the length of each list.
     """
     names = list(contenders)
     out: dict[str, list[float]] = {k: [] for k in names}
+    t0 = time.monotonic()
     for r in range(n):
+        if r and budget_s is not None and time.monotonic() - t0 > budget_s:
+            break
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
             out[name].append(contenders[name]())
