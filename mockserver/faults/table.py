@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mockserver.faults import LAYERS, param_info, registry
+from mockserver.faults import LAYERS, registry
+from mockserver.faults.base import param_info
 
 __all__ = ["markdown_table", "signature", "replace_block", "START", "END", "main"]
 
