@@ -1,0 +1,60 @@
+"""coalesce: several events arrive in one write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.plan import Op, Sleep, Write
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["Coalesce"]
+
+
+@dataclass(frozen=True)
+class Coalesce(Fault):
+    """`events` events arrive together in one write (one HTTP chunk, usually one read): parsers
+    that buffer by line (openai-python, httpx-sse) see the same events; clients that assume one
+    event per read (`iter_text()` chunk, `response.body` chunk) drop or garble all but the
+    first (SSE-27).
+
+    The pauses inside a group are added up and waited before the group's write, so each group
+    leaves when its last event would have; the last group may hold fewer events.
+    """
+
+    name = "coalesce"
+    layer = "sse"
+    wire_order = 10
+
+    events: int = field(default=2, metadata={"min": 2, "max": 1_000_000})
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        out: list[Op] = []
+        data: list[bytes] = []
+        pause = 0.0
+        start = last = 0
+
+        def flush() -> None:
+            nonlocal data, pause, start
+            if pause:
+                out.append(Sleep(pause))
+            if data:
+                out.append(Write(b"".join(data), events=last))
+            data, pause, start = [], 0.0, last
+
+        for op in ops:
+            if isinstance(op, Write) and not op.raw:
+                data.append(op.data)
+                last = op.events
+                if last - start >= self.events:
+                    flush()
+            elif isinstance(op, Sleep) and (data or pause):
+                pause += op.seconds
+            elif isinstance(op, Sleep):
+                out.append(op)
+            else:
+                flush()
+                if isinstance(op, Write):
+                    start = last = op.events
+                out.append(op)
+        flush()
+        return out

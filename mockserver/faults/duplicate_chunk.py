@@ -1,0 +1,34 @@
+"""duplicate_chunk: event `at` is sent twice in a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.events import Event
+from mockserver.faults._positions import event_index
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["DuplicateChunk"]
+
+
+@dataclass(frozen=True)
+class DuplicateChunk(Fault):
+    """Event `at` arrives twice (a retrying proxy or a resumed stream replays it): openai-python
+    and httpx-sse deliver both copies, so accumulated text repeats that piece (e.g.
+    `HelloHello there`) and tool-call arguments repeat a fragment, which breaks their JSON.
+    Clients that deduplicate by chunk id cannot: every chunk of a completion shares one id.
+
+    The copy is a counted event of its own (it becomes event `at + 1`).
+    """
+
+    name = "duplicate_chunk"
+    layer = "sse"
+    example = "duplicate_chunk(at=2)"
+
+    at: int = field(metadata={"min": 1})
+
+    def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
+        i = event_index(events, self.at)
+        if i is None:
+            return events
+        return list(events[: i + 1]) + [events[i]] + list(events[i + 1 :])

@@ -1,0 +1,63 @@
+"""error_event: an in-band error event mid-stream after a 200, then the stream ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mockserver.core.events import Event, serialize
+from mockserver.faults._positions import event_index
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["ErrorEvent", "error_event_for", "ERROR_MESSAGE"]
+
+ERROR_MESSAGE = "The server had an error while processing your request. Sorry about that!"
+
+Shape = Literal["openai", "event_error"]
+
+
+def error_event_for(fmt: str, shape: Shape, at: int) -> Event:
+    """The error event a stream of format `fmt` carries in place of event `at`.
+
+    The one place where the in-band error shape is chosen; formats with their own error
+    events (Responses, Anthropic Messages) add their branch here, keyed by `fmt`.
+    chat / completions (HTTP-14, HTTP-15 of failure-modes.md):
+      openai       `data: {"error":{"message","type","param","code"}}`
+      event_error  `event: error` + flat `{"type":"error","code","message","param",
+                   "sequence_number"}` (the Responses-API shape some gateways send on chat)
+    """
+    if shape == "event_error":
+        payload = {
+            "type": "error",
+            "code": "server_error",
+            "message": ERROR_MESSAGE,
+            "param": None,
+            "sequence_number": at - 1,
+        }
+        return serialize(Event(payload=payload, event="error", kind="error"))
+    error = {"message": ERROR_MESSAGE, "type": "server_error", "param": None, "code": None}
+    return serialize(Event(payload={"error": error}, kind="error"))
+
+
+@dataclass(frozen=True)
+class ErrorEvent(Fault):
+    """After a 200 and `at - 1` good events, the server sends an error event and ends the body
+    (no `[DONE]`): with `shape=openai` openai-python raises `openai.APIError` (status_code None,
+    so retry classifiers skip it); with `shape=event_error` openai-python's chat stream does not
+    raise but yields one chunk whose fields are all None, then ends as if complete.
+
+    httpx-sse delivers the error as an ordinary event (`event` is `message` or `error`).
+    """
+
+    name = "error_event"
+    layer = "sse"
+    example = "error_event(at=3)"
+
+    at: int = field(metadata={"min": 1})
+    shape: Shape = "openai"
+
+    def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
+        i = event_index(events, self.at)
+        if i is None:
+            return events
+        return list(events[:i]) + [error_event_for(ctx.fmt, self.shape, self.at)]

@@ -1,0 +1,81 @@
+"""keepalive: filler writes between events, paced every `every_ms`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mockserver.core.plan import Op, Sleep, Write
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["Keepalive", "FILLERS"]
+
+FILLERS = {
+    "comment": b": keep-alive\n\n",
+    "empty_data": b"data: \n\n",
+    "event_only": b"event: ping\n\n",
+}
+_MAX_FILLERS = 100_000
+
+
+@dataclass(frozen=True)
+class Keepalive(Fault):
+    """Keep-alive filler arrives between events: `comment` (`: keep-alive`) is ignored by every
+    probed client; `empty_data` (`data: ` + blank line) and `event_only` (`event: ping` + blank
+    line) are dispatched by openai-python as events with empty data, so the stream dies with
+    `json.JSONDecodeError` at the first filler (SSE-15, SSE-16); httpx-sse yields them as
+    events with `data == ""`.
+
+    Every pause of the plan (timing, `gap_ms` of split) is cut into `every_ms` slices with one
+    filler after each full slice. A plan without pauses gets one `every_ms` pause plus one
+    filler between each pair of events. Fillers are not counted as events.
+    """
+
+    name = "keepalive"
+    layer = "sse"
+    wire_order = 20
+    example = "keepalive(every_ms=5)"
+
+    every_ms: float = field(metadata={"min": 0.1, "max": 3_600_000})
+    form: Literal["comment", "empty_data", "event_only"] = "comment"
+
+    def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        if not ctx.streaming:
+            return ops
+        if any(isinstance(op, Sleep) for op in ops):
+            return self._slice_pauses(ops)
+        return self._between_events(ops)
+
+    def _filler(self, events: int) -> list[Op]:
+        return [Sleep(self.every_ms / 1000.0), Write(FILLERS[self.form], events=events)]
+
+    def _slice_pauses(self, ops: list[Op]) -> list[Op]:
+        out: list[Op] = []
+        events, added, step = 0, 0, self.every_ms / 1000.0
+        for op in ops:
+            if isinstance(op, Sleep):
+                count = min(int(op.seconds / step + 1e-9), _MAX_FILLERS - added)
+                for _ in range(count):
+                    out += self._filler(events)
+                added += count
+                left = op.seconds - count * step
+                if left > 1e-9:
+                    out.append(Sleep(left))
+                continue
+            if isinstance(op, Write):
+                events = op.events
+            out.append(op)
+        return out
+
+    def _between_events(self, ops: list[Op]) -> list[Op]:
+        out: list[Op] = []
+        events, pending = 0, False
+        for op in ops:
+            if isinstance(op, Write) and op.data:
+                if pending:
+                    out += self._filler(events)
+                    pending = False
+                if op.events > events:
+                    events, pending = op.events, True
+            out.append(op)
+        return out
