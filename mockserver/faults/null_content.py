@@ -1,0 +1,45 @@
+"""null_content: an extra chunk whose delta has `content: null` at position `at`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockserver.core.events import Event
+from mockserver.faults._positions import choices_of, chunk_template
+from mockserver.faults.base import Fault, FaultContext
+
+__all__ = ["NullContent"]
+
+
+@dataclass(frozen=True)
+class NullContent(Fault):
+    """A chunk whose delta is `{"content": null}` arrives as event `at` (PAY-03): openai-python
+    yields `delta.content is None`, so `text += delta.content` raises TypeError and
+    `"".join(...)` over the deltas fails; correct clients treat it as an empty string and the
+    text is otherwise complete.
+
+    The chunk is inserted (later events move one place on); `at` one past the last event
+    appends it. Streams without chat chunks are unchanged.
+    """
+
+    name = "null_content"
+    layer = "payload"
+    example = "null_content(at=2)"
+
+    at: int = field(metadata={"min": 1})
+
+    def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
+        if self.at > len(events) + 1:
+            return events
+        template = chunk_template(events, self.at - 1)
+        if template is None or not choices_of(template):
+            return events
+        choice = choices_of(template)[0]
+        template["choices"] = [
+            {"index": choice.get("index", 0), "delta": {"content": None},
+             "logprobs": None, "finish_reason": None}
+        ]
+        if "usage" in template:
+            template["usage"] = None
+        i = self.at - 1
+        return list(events[:i]) + [Event(payload=template, kind="content")] + list(events[i:])
