@@ -54,14 +54,6 @@ def lane(server):
     return server.lane_base_url(lane_id), lambda: server.requests(lane_id)
 
 
-def require_fault(name: str) -> None:
-    """Skip (with the reason) while a fault another module provides is not registered yet."""
-    from mockserver.faults import registry
-
-    if name not in registry():
-        pytest.skip(f"fault {name!r} is not in the registry yet")
-
-
 def node_client(base_url: str, *, fault: str | None = None, max_retries: int = 0) -> dict[str, Any]:
     """Run the Node driver once; return the JSON line it printed."""
     args = [_node_or_unavailable(), str(DRIVER), "--base-url", base_url]
@@ -155,7 +147,6 @@ def test_openai_node_ends_silently_on_clean_close_before_done(lane):
 
 
 def test_openai_node_raises_apierror_on_in_band_error_object(lane):
-    require_fault("error_event")
     base_url, _ = lane
     node = node_client(base_url, fault="error_event(at=3)")
     py = python_client(base_url, fault="error_event(at=3)")
@@ -168,7 +159,6 @@ def test_openai_node_yields_flat_event_error_as_a_chunk(lane):
     # HTTP-15: `event: error` whose data has no `error` key is not raised by openai-node 6.49.0
     # on the chat path (its event=='error' check sits under `thread.*`), contrary to wire 6.8.
     # openai-python yields it too: both end "successfully" with the text cut short.
-    require_fault("error_event")
     base_url, _ = lane
     fault = "error_event(at=3, shape=event_error)"
     node = node_client(base_url, fault=fault)
@@ -179,7 +169,6 @@ def test_openai_node_yields_flat_event_error_as_a_chunk(lane):
 
 
 def test_openai_node_throws_syntaxerror_on_malformed_json(lane):
-    require_fault("malformed_json")
     base_url, _ = lane
     node = node_client(base_url, fault="malformed_json(at=3)")
     py = python_client(base_url, fault="malformed_json(at=3)")
