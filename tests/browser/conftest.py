@@ -11,8 +11,9 @@ Layout of a test:
     API origin   http://127.0.0.1:P2  (mockserver; different port = different origin)
 
 The browser is launched once per session, on its own thread (see browser_harness.py); every
-test gets a fresh context (``chat``), so preflight caches and cookies never leak (CORS-13). When no browser can be
-started the tests fail under ``CI`` (the issue forbids skipping them there) and skip otherwise.
+test gets a fresh context (``chat``), so preflight caches and cookies never leak (CORS-13).
+When no browser can be started the tests fail under ``CI`` (the issue forbids skipping them
+there) and skip otherwise.
 Every wait is bounded by ``WAIT_MS``.
 """
 

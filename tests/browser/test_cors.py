@@ -28,6 +28,15 @@ def test_browser_streams_default_reply_intact_across_origins(chat, lane, parser)
     assert lane.methods() == ["OPTIONS", "POST"]
 
 
+def test_browser_preflight_allows_openai_node_stainless_headers_by_default(chat, lane):
+    # CORS-06: openai-node in a browser sends X-Stainless-*; the default preflight reflects them.
+    lane.enqueue({"text": TEXT})
+    result = chat.run(lane.base_url, sdk_headers="1")
+    assert result["error"] is None, (result, chat.console)
+    post = [entry for entry in lane.journal() if entry["method"] == "POST"][0]
+    assert post["headers"]["x-stainless-runtime"] == "browser:chrome"
+
+
 def test_browser_credentialed_fetch_works_by_default(chat, lane):
     # Default reflects the Origin and sends Access-Control-Allow-Credentials: true (CORS-03 fix).
     lane.enqueue({"text": TEXT})
