@@ -8,7 +8,7 @@ from typing import Literal
 from mockserver.core.plan import Op, Sleep, Write
 from mockserver.faults.base import Fault, FaultContext
 
-__all__ = ["Keepalive", "FILLERS"]
+__all__ = ["Keepalive", "FILLERS", "at_event_boundary"]
 
 FILLERS = {
     "comment": b": keep-alive\n\n",
@@ -26,9 +26,10 @@ class Keepalive(Fault):
     `json.JSONDecodeError` at the first filler (SSE-15, SSE-16); httpx-sse yields them as
     events with `data == ""`.
 
-    Every pause of the plan (timing, `gap_ms` of split) is cut into `every_ms` slices with one
-    filler after each full slice. A plan without pauses gets one `every_ms` pause plus one
-    filler between each pair of events. Fillers are not counted as events.
+    Every pause of the plan between two events (timing, `gap_ms` of split) is cut into
+    `every_ms` slices with one filler after each full slice. A plan without pauses gets one
+    `every_ms` pause plus one filler between each pair of events. Fillers never go inside an
+    event (a pause between two pieces of a split event stays whole) and are not counted.
     """
 
     name = "keepalive"
@@ -51,9 +52,9 @@ class Keepalive(Fault):
 
     def _slice_pauses(self, ops: list[Op]) -> list[Op]:
         out: list[Op] = []
-        events, added, step = 0, 0, self.every_ms / 1000.0
+        events, added, step, tail = 0, 0, self.every_ms / 1000.0, b""
         for op in ops:
-            if isinstance(op, Sleep):
+            if isinstance(op, Sleep) and at_event_boundary(tail):
                 count = min(int(op.seconds / step + 1e-9), _MAX_FILLERS - added)
                 for _ in range(count):
                     out += self._filler(events)
@@ -63,19 +64,27 @@ class Keepalive(Fault):
                     out.append(Sleep(left))
                 continue
             if isinstance(op, Write):
-                events = op.events
+                events, tail = op.events, (tail + op.data)[-4:]
             out.append(op)
         return out
 
     def _between_events(self, ops: list[Op]) -> list[Op]:
         out: list[Op] = []
-        events, pending = 0, False
+        events, pending, tail = 0, False, b""
         for op in ops:
             if isinstance(op, Write) and op.data:
-                if pending:
+                if pending and at_event_boundary(tail):
                     out += self._filler(events)
                     pending = False
                 if op.events > events:
                     events, pending = op.events, True
+                tail = (tail + op.data)[-4:]
             out.append(op)
         return out
+
+
+def at_event_boundary(tail: bytes) -> bool:
+    """True when the bytes written so far end with a blank line (or nothing was written), so a
+    filler sent next cannot land inside an event. A CR after a line is not trusted as the end:
+    its LF may come in the next write."""
+    return not tail or tail.endswith((b"\n\n", b"\r\r", b"\r\n\r\n", b"\n\r\n", b"\r\r\n"))

@@ -33,6 +33,16 @@ def test_comment_keepalives_are_ignored_by_clients(lane: Any) -> None:
     assert len(reference_events(body)) == 6
 
 
+def test_keepalives_never_land_inside_a_split_event(lane: Any) -> None:
+    spec = "split(mode=inside_data, gap_ms=4); keepalive(every_ms=2)"
+    enqueue(lane, spec)
+    body, chunks = raw_body(lane)
+    assert chunks.count(b": keep-alive\n\n") == 10  # two per 4 ms pause between events
+    assert reference_events(body)[-1] == "[DONE]" and len(reference_events(body)) == 6
+    enqueue(lane, spec)
+    assert text_of(openai_chunks(lane)) == TEXT
+
+
 @pytest.mark.parametrize(("form", "event"), [("empty_data", "message"), ("event_only", "ping")])
 def test_data_less_keepalives_crash_openai(lane: Any, form: str, event: str) -> None:
     enqueue(lane, f"keepalive(every_ms=2, form={form})")
