@@ -7,21 +7,28 @@ and answer with n text frames of the same JSON shape plus `done`. The raw-socket
 (loadclient.py, mode `ws`) counts text frames; it sends no compression offer, so no server
 compresses. Target: ours >= 1.0x the bare `websockets` server. Until ours serves WebSocket,
 only the baselines are measured.
+
+Standalone: `python benchmarks/bench_ws.py [--quick]` runs the same workloads and prints one
+JSON line, `{"bench": "ws", "workloads": {label: {"ours", "bare_websockets",
+"bare_starlette", "ratio"}}, "rows": [...]}` (the `rows` shape run.py's `external` reads).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import socket
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from admin import enqueue
 from common import BENCH_DIR, PY, median_ratio, rounds, spawn_bare, spawn_ours
 from loadclient import ws_handshake
 from report import Row
 
-__all__ = ["run"]
+__all__ = ["run", "main"]
 
 
 def ws_load(port: int, path: str, streams: int, expect: int, messages: list[str]) -> dict:
@@ -88,5 +95,36 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
             p.stop()
 
 
+class _Ctx:
+    """The part of run.py's context this benchmark reads, for standalone runs."""
+
+    def __init__(self, quick: bool, results: Path) -> None:
+        self.quick, self.results, self.ours, self.smoke = quick, results, True, False
+        self.rounds = 3 if quick else 5
+
+    def say(self, msg: str) -> None:
+        print(f"  {msg}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run standalone; print one JSON line with both contenders side by side."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, well under a minute")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-ws-") as folder:
+        rows = run(_Ctx(args.quick, Path(folder)))
+    side: dict[str, dict[str, object]] = {}
+    for r in rows:
+        label = r.metric.split(", ", 1)[1]
+        key = "bare_websockets" if r.baseline == "bare websockets" else "bare_starlette"
+        side.setdefault(label, {"ours": r.ours})[key] = r.base
+        if key == "bare_websockets":
+            side[label]["ratio"] = r.ratio
+    out = {"bench": "ws", "workloads": side, "rows": [
+        {k: v for k, v in vars(r).items() if k not in ("bench", "extra")} for r in rows]}
+    print(json.dumps(out), flush=True)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit("run through benchmarks/run.py --only ws")
+    sys.exit(main())

@@ -151,6 +151,7 @@ class WsSession:
                 break
         self.turn += 1
         self.sent += sum(1 for op in out if isinstance(op, Send))
-        if len(self.log) < _LOG_LIMIT:
-            self.log.extend(describe_ops(out)[: _LOG_LIMIT - len(self.log)])
+        room = _LOG_LIMIT - len(self.log)
+        if room > 0:
+            self.log.extend(describe_ops(out[:room]))
         return out

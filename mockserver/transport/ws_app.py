@@ -124,7 +124,15 @@ class _Player:
 
     async def play(self, ops: list[WsOp]) -> None:
         for op in ops:
-            if isinstance(op, Accept):
+            if isinstance(op, Send):
+                if op.fragments > 1:
+                    await ws.send_fragments(self.scope, op.data, op.fragments, op.ping)
+                elif isinstance(op.data, bytes):
+                    await self.send({"type": "websocket.send", "bytes": op.data})
+                else:
+                    await self.send({"type": "websocket.send", "text": op.data})
+                self.sent += op.size
+            elif isinstance(op, Accept):
                 headers = [(b"x-mock-fault", self.faults.encode())] if self.faults else []
                 await self.send({"type": "websocket.accept", "subprotocol": op.subprotocol,
                                  "headers": headers})
@@ -136,14 +144,6 @@ class _Player:
                 await self.send({"type": "websocket.http.response.start", "status": op.status,
                                  "headers": headers})
                 await self.send({"type": "websocket.http.response.body", "body": op.body})
-            elif isinstance(op, Send):
-                if op.fragments > 1:
-                    await ws.send_fragments(self.scope, op.data, op.fragments, op.ping)
-                elif isinstance(op.data, bytes):
-                    await self.send({"type": "websocket.send", "bytes": op.data})
-                else:
-                    await self.send({"type": "websocket.send", "text": op.data})
-                self.sent += op.size
             elif isinstance(op, Pause):
                 await asyncio.sleep(op.seconds)
             elif isinstance(op, Close):
