@@ -23,6 +23,7 @@ __all__ = ["main"]
 
 def bench_inprocess(examples: int) -> float:
     from mockserver.fixtures import check_sse_parser
+
     from mockserver.sse import SSEDecoder
 
     calls = 0
@@ -55,10 +56,10 @@ def bench_wire(examples: int) -> float:
     import httpx
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hypothesis_seed
-    from openai import OpenAI
-
     from mockserver.fixtures.check import play_over_the_wire
     from mockserver.fixtures.strategies import chat_streams
+    from openai import OpenAI
+
     from mockserver.transport.server import MockServer
 
     count = 0

@@ -13,8 +13,8 @@ import subprocess
 import sys
 
 import pytest
-
 from mockserver.fixtures import check_sse_parser
+
 from mockserver.sse import SSEDecoder, decode_all
 
 __all__: list[str] = []

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from mockserver.fixtures.strategies import sse_events, sse_streams, wire_splits
-from mockserver.sse import SSEDecoder, ServerSentEvent, decode_all, encode_event
+
+from mockserver.sse import ServerSentEvent, SSEDecoder, decode_all, encode_event
 
 __all__: list[str] = []
 
@@ -57,7 +57,10 @@ def test_decoder_dispatches_on_blank_line() -> None:
     """R3 (9.2.6 "If the line is empty, dispatch the event"): SSE-27 coalesced events."""
     decoder = SSEDecoder()
     assert decoder.decode(b"data: 1\n") == []
-    assert decoder.decode(b"\ndata: 2\n\n") == [ServerSentEvent(data="1"), ServerSentEvent(data="2")]
+    assert decoder.decode(b"\ndata: 2\n\n") == [
+        ServerSentEvent(data="1"),
+        ServerSentEvent(data="2"),
+    ]
 
 
 def test_decoder_ignores_comment_lines() -> None:
@@ -91,7 +94,11 @@ def test_decoder_joins_data_lines_with_line_feed() -> None:
 def test_decoder_sets_event_type_and_resets_it_after_dispatch() -> None:
     """R9 (9.2.6 field name "event"; dispatch step "event type ... or message")."""
     events = decode_all([b"event: ping\ndata: 1\n\ndata: 2\n\nevent:\ndata: 3\n\n"])
-    assert [(e.event, e.data) for e in events] == [("ping", "1"), ("message", "2"), ("message", "3")]
+    assert [(e.event, e.data) for e in events] == [
+        ("ping", "1"),
+        ("message", "2"),
+        ("message", "3"),
+    ]
 
 
 def test_decoder_keeps_last_event_id_across_dispatch_and_ignores_id_with_nul() -> None:
@@ -114,7 +121,10 @@ def test_decoder_accepts_retry_of_ascii_digits_only() -> None:
 def test_decoder_dispatches_nothing_when_data_buffer_is_empty() -> None:
     """R12 (9.2.6 dispatch step 2 "If the data buffer is an empty string ... return"): SSE-08,
     SSE-14, SSE-15; `data:` alone is a real event with empty data (SSE-16)."""
-    body = b"id: 1\ndata: x\n\n: ping\n\n\nevent: ping\n\nretry: 3000\n\nid: 5\n\nevent: a\n\ndata: y\n\n"
+    body = (
+        b"id: 1\ndata: x\n\n: ping\n\n\nevent: ping\n\n"
+        b"retry: 3000\n\nid: 5\n\nevent: a\n\ndata: y\n\n"
+    )
     events = decode_all([body])
     assert events == [
         ServerSentEvent(data="x", id="1"),

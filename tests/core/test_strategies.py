@@ -9,7 +9,6 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
-
 from mockserver.fixtures import strategies
 from mockserver.fixtures.strategies import (
     sse_bytes,
@@ -18,6 +17,7 @@ from mockserver.fixtures.strategies import (
     wire_splits,
     ws_messages,
 )
+
 from mockserver.sse import ServerSentEvent, decode_all
 
 __all__: list[str] = []
@@ -117,8 +117,9 @@ def test_scripts_and_fault_plans_shrink_to_the_boring_case() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_fault_plans_are_valid_registry_faults_that_round_trip_as_specs(data) -> None:  # type: ignore[no-untyped-def]
-    from mockserver.faults import parse_faults
     from mockserver.fixtures.strategies import HTTP_LAYERS, fault_plans
+
+    from mockserver.faults import parse_faults
 
     plan = data.draw(fault_plans(max_seconds=0.2))
     assert all(type(f).layer in HTTP_LAYERS for f in plan)

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from httpx_sse import connect_sse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
-from httpx_sse import connect_sse
-from openai import OpenAI
-
 from mockserver.fixtures.check import Played, play_over_the_wire
 from mockserver.fixtures.strategies import chat_streams
+from openai import OpenAI
+
 from mockserver.sse import decode_all
 from mockserver.transport.server import MockServer
 
@@ -86,7 +86,8 @@ def test_faithful_chat_streams_reach_openai_and_httpx_sse_intact(server, http, s
 @settings(WIRE, max_examples=15)
 @given(scenario=chat_streams())
 def test_drawn_fault_plans_classify_and_replay_byte_for_byte(server, http, scenario) -> None:  # type: ignore[no-untyped-def]
-    first = play_over_the_wire(server, scenario, openai_call(http), expected=expected_text(scenario))
+    first = play_over_the_wire(server, scenario, openai_call(http),
+                               expected=expected_text(scenario))
     again = play_over_the_wire(server, scenario, httpx_sse_call(http),
                                expected=expected_text(scenario))
     assert_known_outcome(first)
@@ -144,7 +145,9 @@ def raw_body_call(http: httpx.Client, sink: list[bytes]) -> Callable[[str], str]
 
 @settings(WIRE, max_examples=10)
 @given(scenario=chat_streams(layers=("sse", "payload")))
-def test_client_receives_identical_bytes_when_a_drawn_plan_is_replayed(server, http, scenario) -> None:  # type: ignore[no-untyped-def]
+def test_client_receives_identical_bytes_when_a_drawn_plan_is_replayed(  # type: ignore[no-untyped-def]
+    server, http, scenario
+) -> None:
     received: list[bytes] = []
     first = play_over_the_wire(server, scenario, raw_body_call(http, received), expected="")
     again = play_over_the_wire(server, scenario, raw_body_call(http, received), expected="")
