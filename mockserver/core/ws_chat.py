@@ -3,9 +3,9 @@
     client {"type":"auth","api_key":K}            -> {"type":"auth_success"}
                                                      (wrong K with --api-key: error, close 1008)
     client {"type":"message","model":M,"content":C,"stream":true}
-                                                  -> {"type":"chunk","content":piece}* {"type":"done"}
+                                       -> {"type":"chunk","content":piece}* {"type":"done"}
     anything else (not JSON, binary, unknown type, unknown model, missing content)
-                                                  -> {"type":"error","message":...}, socket stays open
+                                       -> {"type":"error","message":...}, socket stays open
 
 Pieces, pauses and seed are the ones the SSE stream of the same scenario uses (content.resolve
 and compile.schedule). With `stream: false` the whole text comes as one chunk, then done.
@@ -21,7 +21,16 @@ from typing import Any
 from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message
 from mockserver.core.request import RequestView
-from mockserver.core.ws_ops import Close, Pause, Send, WsOp, WsSetup, delays, error_message, json_text
+from mockserver.core.ws_ops import (
+    Close,
+    Pause,
+    Send,
+    WsOp,
+    WsSetup,
+    delays,
+    error_message,
+    json_text,
+)
 
 __all__ = ["ChatProtocol", "DEFAULT_CHAT_MODEL"]
 
@@ -99,7 +108,8 @@ class ChatProtocol:
             pieces = ["".join(pieces)]
         messages = [{"type": "chunk", "content": p} for p in pieces] + [{"type": "done"}]
         ops: list[WsOp] = []
-        for pause, item in zip(delays(len(messages), self.setup.timing, seed), messages):
+        pauses = delays(len(messages), self.setup.timing, seed)
+        for pause, item in zip(pauses, messages, strict=True):
             if pause:
                 ops.append(Pause(pause))
             ops.append(Send(json_text(item)))

@@ -20,7 +20,7 @@ import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from mockserver.core.events import Frame, dumps
 from mockserver.core.ids import Ids
@@ -85,7 +85,7 @@ class Close:
         return self.code == 1006
 
 
-WsOp = Union[Accept, Deny, Send, Pause, Close]
+WsOp = Accept | Deny | Send | Pause | Close
 
 
 @dataclass(frozen=True)

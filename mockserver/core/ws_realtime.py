@@ -23,6 +23,7 @@ Every server event has an `event_id`. With `OpenAI-Beta: realtime=v1` (or the su
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.core.content import resolve
@@ -31,7 +32,12 @@ from mockserver.core.ids import Ids
 from mockserver.core.request import RequestView
 from mockserver.core.ws_ops import Pause, Send, WsOp, WsSetup, delays, error_message, json_text
 from mockserver.core.ws_realtime_shapes import (
-    BETA_NAMES, assistant_item, rate_limits, response_object, session_object, usage_object,
+    BETA_NAMES,
+    assistant_item,
+    rate_limits,
+    response_object,
+    session_object,
+    usage_object,
 )
 
 __all__ = ["RealtimeProtocol", "DEFAULT_REALTIME_MODEL"]
@@ -92,7 +98,7 @@ class RealtimeProtocol:
             return [self._error("The 'type' field is missing.", code="invalid_event",
                                 param="type")]
         kind, client_id = event["type"], event.get("event_id")
-        handler = {
+        handlers: dict[str, Callable[[dict[str, Any]], list[WsOp]]] = {
             "session.update": self._session_update,
             "conversation.item.create": self._item_create,
             "conversation.item.retrieve": self._item_retrieve,
@@ -102,7 +108,8 @@ class RealtimeProtocol:
             "response.cancel": lambda e: [self._error(
                 "Cancellation failed: no active response found.",
                 code="response_cancel_not_active", client_event_id=client_id)],
-        }.get(kind)
+        }
+        handler = handlers.get(kind)
         if handler is not None:
             return self._clean(handler(event))
         if kind in _SILENT:
@@ -166,7 +173,8 @@ class RealtimeProtocol:
         return ""
 
     def _response_create(self, event: dict[str, Any]) -> list[WsOp]:
-        options = event.get("response") if isinstance(event.get("response"), dict) else {}
+        raw_options = event.get("response")
+        options: dict[str, Any] = raw_options if isinstance(raw_options, dict) else {}
         in_conversation = options.get("conversation", "auto") != "none"
         k = self.requests
         self.requests += 1
@@ -198,7 +206,7 @@ class RealtimeProtocol:
         ops.append(self._event("response.content_part.added", **where,
                                part={"type": "text", "text": ""}))
         for pause, piece in zip(delays(len(content.pieces), self.setup.timing, seed),
-                                content.pieces):
+                                content.pieces, strict=True):
             if pause:
                 ops.append(Pause(pause))
             ops.append(self._event("response.output_text.delta", **where, delta=piece))

@@ -90,7 +90,8 @@ class ResponsesProtocol:
         content = resolve(response, view, seed)
         payloads = [e.payload for e in FORMATS["responses"].events(content, view, seed, served)]
         ops: list[WsOp] = []
-        for pause, payload in zip(delays(len(payloads), self.setup.timing, seed), payloads):
+        pauses = delays(len(payloads), self.setup.timing, seed)
+        for pause, payload in zip(pauses, payloads, strict=True):
             if stream_id is not None:
                 payload = {**payload, "stream_id": stream_id}
             if pause:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from mockserver.core.ws_ops import Close, Pause, Send, WsOp, json_text
 from mockserver.errors import ScenarioError
@@ -54,7 +54,7 @@ class CloseStep:
     reason: str = ""
 
 
-Step = Union[SendStep, ExpectStep, SleepStep, CloseStep]
+Step = SendStep | ExpectStep | SleepStep | CloseStep
 
 
 def _payload(value: Any) -> str:
@@ -79,7 +79,9 @@ def _close_step(value: Any, where: str, path: str) -> CloseStep:
     return CloseStep(code, reason)
 
 
-def parse_steps(raw: Sequence[Any], *, where: str = "<python>", path: str = "response.ws") -> tuple[Step, ...]:
+def parse_steps(
+    raw: Sequence[Any], *, where: str = "<python>", path: str = "response.ws"
+) -> tuple[Step, ...]:
     """Validate a `ws:` list; errors name the step (`response.ws[2].close.code`)."""
     steps: list[Step] = []
     for i, item in enumerate(raw):
@@ -115,7 +117,7 @@ def matches(pattern: Any, actual: Any) -> bool:
         )
     if isinstance(pattern, list):
         return isinstance(actual, list) and len(pattern) == len(actual) and all(
-            matches(p, a) for p, a in zip(pattern, actual)
+            matches(p, a) for p, a in zip(pattern, actual, strict=True)
         )
     return bool(pattern == actual)
 

@@ -22,7 +22,17 @@ from typing import Any
 from mockserver.core.formats import openai_error_body
 from mockserver.core.ids import rng_for
 from mockserver.core.ws_chat import ChatProtocol
-from mockserver.core.ws_ops import Accept, Close, Deny, Send, WsContext, WsOp, WsSetup, describe_ops, json_text
+from mockserver.core.ws_ops import (
+    Accept,
+    Close,
+    Deny,
+    Send,
+    WsContext,
+    WsOp,
+    WsSetup,
+    describe_ops,
+    json_text,
+)
 from mockserver.core.ws_realtime import RealtimeProtocol
 from mockserver.core.ws_responses import ResponsesProtocol
 from mockserver.core.ws_script import ScriptProtocol, parse_steps
@@ -100,15 +110,18 @@ class WsSession:
         setup = self.setup
         if self._deny is not None:
             return self._deny
-        if setup.protocol != "chat" and setup.api_key is not None and setup.given_key != setup.api_key:
+        wrong_key = setup.api_key is not None and setup.given_key != setup.api_key
+        if setup.protocol != "chat" and wrong_key:
             key = setup.given_key
             shown = f"{key[:3]}***{key[-4:]}" if key and len(key) > 8 else (key or "")
             message = (f"Incorrect API key provided: {shown}. You can find your API key at "
                        "https://platform.openai.com/account/api-keys." if key else
                        "You didn't provide an API key. You need to provide your API key in an "
-                       "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).")
+                       "Authorization header using Bearer auth (i.e. Authorization: Bearer "
+                       "YOUR_KEY).")
             return _deny_json(401, message, code="invalid_api_key")
-        if setup.protocol == "realtime" and setup.model and setup.resolve_model(setup.model) is None:
+        unknown = setup.model is not None and setup.resolve_model(setup.model) is None
+        if setup.protocol == "realtime" and unknown:
             return _deny_json(400, f"The requested model '{setup.model}' does not exist.",
                               code="model_not_found", param="model")
         return None

@@ -28,6 +28,6 @@ class WsAuthError(Fault):
     def on_ws(self, ops: list[WsOp], ctx: WsContext) -> list[WsOp]:
         if ctx.turn != ctx.first_turn:
             return ops
-        kept = [op for op in ops if isinstance(op, Accept)]
+        kept: list[WsOp] = [op for op in ops if isinstance(op, Accept)]
         error = error_message(ctx.protocol, message=_MESSAGE, status=401, code="invalid_api_key")
         return kept + [Send(json_text(error), ctx.sent + 1), Close(1008, "invalid api key")]

@@ -112,6 +112,6 @@ async def drop(scope: dict[str, Any]) -> None:
         if transport.get_write_buffer_size() == 0:
             break
         await asyncio.sleep(0.005)
-    proto = transport.get_protocol()
+    proto: Any = transport.get_protocol()
     proto.close_sent = True  # uvicorn must not answer a late close frame from the client
     transport.close()

@@ -46,7 +46,9 @@ class _Choice:
     faults: list[Fault] = field(default_factory=list)
 
 
-def _choose(app: Any, route: Route, headers: dict[str, str], model: str | None, index: int) -> _Choice:
+def _choose(
+    app: Any, route: Route, headers: dict[str, str], model: str | None, index: int
+) -> _Choice:
     state, config = app.state, app.state.config
     choice = _Choice(model=model)
     header = headers.get("x-mock-fault")
@@ -186,7 +188,8 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         await inbox.get()  # websocket.connect
         try:
             choice = _choose(app, route, headers, model, index)
-            setup, script = _setup(app, protocol, choice, route, headers, subprotocols, model, index)
+            setup, script = _setup(app, protocol, choice, route, headers, subprotocols, model,
+                                   index)
             session = WsSession(setup, faults=choice.faults, script=script,
                                 where=choice.name or "<scenario>")
             ops = session.handshake()
@@ -201,7 +204,8 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
             message = await inbox.get()
             if message["type"] == "websocket.disconnect":
                 code = message.get("code", 1005)
-                player.outcome = "completed" if code in (1000, 1001, 1005) else "client_disconnected"
+                normal = code in (1000, 1001, 1005)
+                player.outcome = "completed" if normal else "client_disconnected"
                 break
             data = message.get("text")
             data = message.get("bytes", b"") if data is None else data

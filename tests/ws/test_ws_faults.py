@@ -158,7 +158,8 @@ async def test_ws_malformed_truncated_json_makes_the_sdk_recv_raise(mockserver) 
 async def test_ws_fragmented_is_several_frames_with_a_ping_on_the_wire(mockserver) -> None:
     mockserver.stream(TEXT, faults="ws_fragmented(at=1, pieces=3, ping=true)", times=1)
     frames = await raw_frames(chat_url(mockserver), [json.dumps(MESSAGE)],
-                              until=lambda fs: sum(f.fin and f.opcode != Opcode.PING for f in fs) >= 2)
+                              until=lambda fs: sum(f.fin and f.opcode != Opcode.PING
+                                                   for f in fs) >= 2)
     opcodes = [(f.opcode, f.fin) for f in frames[:5]]
     assert opcodes == [(Opcode.TEXT, False), (Opcode.PING, True), (Opcode.CONT, False),
                        (Opcode.CONT, True), (Opcode.TEXT, True)]

@@ -31,7 +31,8 @@ async def test_realtime_session_and_text_response_in_ga_order(mockserver) -> Non
     url = mockserver.ws_url + "/realtime?model=gpt-realtime"
     async with ws_connect(url, additional_headers={"Authorization": "Bearer x"}) as ws:
         created = await recv_json(ws)
-        assert created["type"] == "session.created" and created["session"]["model"] == "gpt-realtime"
+        assert created["type"] == "session.created"
+        assert created["session"]["model"] == "gpt-realtime"
         await send_json(ws, {"type": "session.update", "session": {"type": "realtime",
                                                                   "instructions": "Be brief."}})
         updated = await recv_json(ws)
@@ -39,7 +40,8 @@ async def test_realtime_session_and_text_response_in_ga_order(mockserver) -> Non
         assert updated["session"]["instructions"] == "Be brief."
         await send_json(ws, {"type": "conversation.item.create", "item": USER_ITEM})
         added, done = await recv_json(ws), await recv_json(ws)
-        assert (added["type"], done["type"]) == ("conversation.item.added", "conversation.item.done")
+        assert added["type"] == "conversation.item.added"
+        assert done["type"] == "conversation.item.done"
         await send_json(ws, {"type": "response.create"})
         events = await recv_until(ws, "response.done")
     types = [e["type"] for e in events]

@@ -23,7 +23,8 @@ from mockserver.faults import parse_faults
 TIMING = Timing(first_token_ms=30, chunk_ms=10, jitter_ms=4)
 
 
-def chat(response: Response, *, seed: int = 7, timing: Timing | None = None, faults: str = "") -> WsSession:
+def chat(response: Response, *, seed: int = 7, timing: Timing | None = None,
+         faults: str = "") -> WsSession:
     setup = WsSetup(protocol="chat", responses=(response,), seed=seed, timing=timing)
     return WsSession(setup, faults=parse_faults(faults))
 
@@ -112,7 +113,8 @@ def test_ws_auth_error_answers_the_first_client_message_of_chat() -> None:
     session = chat(Response(text="a"), faults="ws_auth_error")
     assert session.handshake() == [Accept()]
     ops = session.receive(json.dumps({"type": "auth", "api_key": "k"}))
-    assert json.loads(sends(ops)[0].data)["type"] == "error" and ops[-1] == Close(1008, "invalid api key")
+    assert json.loads(sends(ops)[0].data)["type"] == "error"
+    assert ops[-1] == Close(1008, "invalid api key")
 
 
 def test_script_steps_play_until_expect_then_close_normally() -> None:
@@ -128,7 +130,8 @@ def test_script_steps_play_until_expect_then_close_normally() -> None:
 def test_script_mismatch_closes_1008_and_records_the_failure() -> None:
     session = WsSession(WsSetup(protocol="chat"), script=[{"expect": {"type": "go"}}])
     session.handshake()
-    assert session.receive('{"type":"stop"}') == [Close(1008, "mockserver: unexpected client message")]
+    closing = Close(1008, "mockserver: unexpected client message")
+    assert session.receive('{"type":"stop"}') == [closing]
     assert "expected a message matching" in session.failures[0]
 
 
