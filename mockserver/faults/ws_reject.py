@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockserver.core.formats import default_error_code, default_error_message, default_error_type
-from mockserver.core.formats import openai_error_body
+from mockserver.core.formats import (
+    default_error_code,
+    default_error_message,
+    default_error_type,
+    openai_error_body,
+)
 from mockserver.core.ws_ops import Accept, Deny, WsContext, WsOp, json_text
 from mockserver.faults.base import Fault
 
