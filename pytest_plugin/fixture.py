@@ -10,6 +10,7 @@ seed derived from `--mockserver-seed` and the test id, add the marker's faults, 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -170,7 +171,19 @@ class MockserverFixture:
     def requests(self) -> list[Any]:
         """What this test's lane received, in arrival order (`JournalEntry`: method, path,
         headers, body, scenario, faults, status, outcome, and `plan`, what was sent)."""
-        return list(self._server.requests(self.lane))
+        return self.settled_requests()
+
+    def settled_requests(self, timeout: float = 1.0) -> list[Any]:
+        """The journal, after waiting (at most `timeout` s) for in-flight responses to finish.
+
+        A client can hold the last byte before the server has recorded the outcome, so a
+        journal read right after a call waits a moment for `pending` entries."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = list(self._server.requests(self.lane))
+            if all(e.outcome != "pending" for e in entries) or time.monotonic() > deadline:
+                return entries
+            time.sleep(0.002)
 
     def unused(self) -> list[dict[str, Any]]:
         """Scenarios queued by this test that still expect requests."""

@@ -138,12 +138,15 @@ def mockserver(_mockserver_session: Any, request: pytest.FixtureRequest) -> Iter
     from .fixture import MockserverFixture
 
     node = request.node
+    problem = None
     try:
         options = MarkerOptions.from_item(node)
         lane = _mockserver_session.new_lane(node.nodeid)
         ms = MockserverFixture(_mockserver_session, lane, nodeid=node.nodeid, options=options)
     except MockserverUsageError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem is not None:  # outside `except`: no "during handling" chain in the report
+        pytest.fail(problem, pytrace=False)
     node.stash[_FIXTURE] = ms
     yield ms
     from .fixture import UnusedScenariosError
@@ -151,4 +154,6 @@ def mockserver(_mockserver_session: Any, request: pytest.FixtureRequest) -> Iter
     try:
         ms.close(check_unused=not node.stash.get(_CALL_RAISED, False))
     except UnusedScenariosError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)

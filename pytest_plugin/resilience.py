@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from .report import ResilienceReport, Row
 
-__all__ = ["run_matrix", "all_fault_specs", "DEFAULT_TEXT", "HTTP_LAYERS"]
+__all__ = [
+    "run_matrix", "all_fault_specs", "classify", "wire_text", "DEFAULT_TEXT", "HTTP_LAYERS",
+]
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun."
 HTTP_LAYERS = ("sse", "payload", "http", "tcp")
@@ -100,8 +103,44 @@ async def _awaited(awaitable: Any) -> Any:
     return await awaitable
 
 
-def classify(expected: str, attempt: _Attempt, finished: bool) -> tuple[str, str]:
-    """(outcome, detail) for one attempt."""
+def wire_text(entries: list[Any]) -> str | None:
+    """The text a correct SSE client reads from the bytes last sent (None: not known here).
+
+    Decoded with the reference WHATWG decoder; chat, completions, Responses and Anthropic
+    Messages deltas are understood. None when an event is not JSON (its text is lost) or the
+    journal carries no bytes (a remote server)."""
+    plan = getattr(entries[-1], "plan", None) if entries else None
+    if plan is None or not plan.streaming:
+        return None
+    from mockserver.sse import decode_all
+
+    text = ""
+    for event in decode_all([plan.body()]):
+        if event.data == "[DONE]":
+            continue
+        try:
+            obj = json.loads(event.data)
+        except ValueError:
+            return None  # content was lost on the wire: only the script says what it was
+        if not isinstance(obj, dict):
+            continue
+        for choice in obj.get("choices") or []:
+            delta = choice.get("delta") or {}
+            text += delta.get("content") or choice.get("text") or ""
+        if obj.get("type") == "response.output_text.delta":
+            text += obj.get("delta") or ""
+        elif obj.get("type") == "content_block_delta":
+            text += (obj.get("delta") or {}).get("text") or ""
+    return text
+
+
+def classify(expected: str, attempt: _Attempt, finished: bool,
+             sent: str | None = None) -> tuple[str, str]:
+    """(outcome, detail) for one attempt; `sent` is the text the bytes on the wire carried.
+
+    A fault that changes the text itself (a duplicated chunk, injected characters) is `ok` for
+    a client that returns exactly what was sent; returning less than the script, when the
+    wire carried less (a cut stream) or more, is `silent_truncation`."""
     if not finished:
         return "hang", "no return, no exception within the timeout"
     if attempt.error is not None:
@@ -110,6 +149,8 @@ def classify(expected: str, attempt: _Attempt, finished: bool) -> tuple[str, str
     got = attempt.result
     if got == expected:
         return "ok", ""
+    if isinstance(got, str) and sent is not None and got == sent and not expected.startswith(sent):
+        return "ok", "returned the text as sent (the fault changes the text itself)"
     if isinstance(got, str):
         shown = got if len(got) <= 60 else got[:57] + "..."
         return "silent_truncation", f"returned {shown!r} ({len(got)} of {len(expected)} chars)"
@@ -139,8 +180,9 @@ def run_matrix(ms: Any, call: Callable[[str], Any], faults: Any = "all", *,
         finished = attempt.wait(timeout)
         if not finished:
             session.stragglers.append(attempt.thread)
-        outcome, detail = classify(expected, attempt, finished)
-        requests = len(server.requests(lane))
+        entries = server.requests(lane)
+        outcome, detail = classify(expected, attempt, finished, wire_text(entries))
+        requests = len(entries)
         rows.append(Row(fault=spec, layer="-" if spec == BASELINE else _layer(spec),
                         outcome=outcome, detail=detail, requests=requests))
         server.clear(lane)

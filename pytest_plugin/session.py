@@ -83,9 +83,13 @@ class Session:
             return known[name]
         if name in names:  # loaded by the remote server from a file we cannot see
             return None
+        import difflib
+
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
         raise MockserverUsageError(
-            f"mockserver marker: unknown scenario {name!r}; known scenarios: "
-            f"{', '.join(sorted(names)) or 'none'} (see `mockserver scenarios`)"
+            f"mockserver marker: unknown scenario {name!r}{hint} "
+            f"(`mockserver scenarios` lists all {len(names)})"
         )
 
     def keep_last(self, lane: str, queued_id: str) -> None:

@@ -10,13 +10,15 @@
          SLEEP 25.0ms
          CLOSE reset
 
-Bytes are abbreviated (`WirePlan.describe`), faults and sleeps (timing) are marked. The same
+Writes are abbreviated in the middle (both ends of an SSE chunk tell: the id and the delta),
+faults and sleeps (timing) are marked, and only the telling response headers are shown. The same
 text serves the report section of a failing test and `mockserver.transcript()`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 __all__ = ["transcript", "describe_scenario", "abbreviate"]
@@ -65,22 +67,40 @@ def _response(r: Any) -> str:
 
 def _sent_lines(entry: Any) -> list[str]:
     plan = getattr(entry, "plan", None)
-    if plan is not None:
-        lines = plan.describe(limit=_LIMIT).splitlines()
-    else:
-        lines = list(getattr(entry, "sent", []))
-    return [_short_start(line) for line in lines]
+    if plan is None:  # a remote journal: the server's own `describe()` lines
+        return [_short_start(line) for line in getattr(entry, "sent", [])]
+    from mockserver.core.plan import WirePlan, Write
+
+    lines = []
+    for op in plan.ops:
+        if isinstance(op, Write):
+            raw = "RAW " if op.raw else ""
+            lines.append(f"{raw}WRITE {len(op.data)}B {_elide(repr(op.data))}")
+        else:
+            lines.append(_short_start(WirePlan(ops=(op,)).describe()))
+    return lines
+
+
+def _elide(text: str, head: int = 50, tail: int = 100) -> str:
+    """Keep both ends of a write: SSE chunks put the id first and the delta at the end."""
+    if len(text) <= head + tail + 5:
+        return text
+    return f"{text[:head]} ... {text[-tail:]}"
+
+
+_HEADER_SPLIT = re.compile(r", (?=[A-Za-z0-9-]+: )")
 
 
 def _short_start(line: str) -> str:
     """Keep only the telling headers of a START line; the rest are the usual OpenAI ones."""
-    if not line.startswith("START ") or "[" not in line:
+    if not line.startswith("START ") or " [" not in line:
         return line
     head, _, rest = line.partition(" [")
-    pairs = [p for p in rest.rstrip("]").split(", ") if p.split(":", 1)[0] in _HEADERS_SHOWN]
-    hidden = rest.count(": ") - len(pairs)
+    pairs = _HEADER_SPLIT.split(rest[:-1] if rest.endswith("]") else rest)
+    shown = [p for p in pairs if p.split(":", 1)[0].lower() in _HEADERS_SHOWN]
+    hidden = len([p for p in pairs if p]) - len(shown)
     more = f", +{hidden} more" if hidden > 0 else ""
-    return f"{head} [{', '.join(pairs)}{more}]"
+    return f"{head} [{', '.join(shown)}{more}]"
 
 
 def _entry(n: int, entry: Any) -> list[str]:
