@@ -42,8 +42,8 @@ def error_event_for(fmt: str, shape: Shape, at: int) -> Event:
 @dataclass(frozen=True)
 class ErrorEvent(Fault):
     """After a 200 and `at - 1` good events, the server sends an error event and ends the body
-    (no `[DONE]`): with `shape=openai` openai-python raises `openai.APIError` (status_code None,
-    so retry classifiers skip it); with `shape=event_error` openai-python's chat stream does not
+    (no `[DONE]`): with `shape=openai` openai-python raises `openai.APIError` (not an
+    `APIStatusError`: no status code, so retry classifiers skip it); with `shape=event_error` openai-python's chat stream does not
     raise but yields one chunk whose fields are all None, then ends as if complete.
 
     httpx-sse delivers the error as an ordinary event (`event` is `message` or `error`).

@@ -17,8 +17,8 @@ class UnterminatedLastEvent(Fault):
     the blank line after it never comes before the body ends (WHATWG R13, SSE-19). With the
     default stream that event is `[DONE]`, so openai-python and httpx-sse end normally
     without it (like `missing_done`); combined with `missing_done` the finish chunk is lost
-    and no `finish_reason` arrives. Clients that dispatch pending data at EOF (sseclient-py)
-    deliver the event anyway.
+    and no `finish_reason` arrives. Clients that dispatch pending data at EOF (sseclient-py,
+    per failure-modes.md) deliver the event anyway.
     """
 
     name = "unterminated_last_event"
