@@ -1,11 +1,11 @@
 """The `mockserver` command: serve, faults, scenarios, play.
 
-    mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
-                     [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
-                     [--api-key KEY] [--admin-token TOKEN] [--quiet]
-    mockserver faults                 the fault catalogue: name, layer, params, client symptom
-    mockserver scenarios [--scenarios PATH]
-    mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
+mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
+                 [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
+                 [--api-key KEY] [--admin-token TOKEN] [--quiet]
+mockserver faults                 the fault catalogue: name, layer, params, client symptom
+mockserver scenarios [--scenarios PATH]
+mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
 """
 
 from __future__ import annotations
@@ -25,8 +25,13 @@ __all__ = ["main", "build_parser"]
 
 
 def _add_scenarios_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenarios", metavar="PATH", action="append", default=[],
-                        help="load scenarios from a YAML/JSON file or a directory (repeatable)")
+    parser.add_argument(
+        "--scenarios",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="load scenarios from a YAML/JSON file or a directory (repeatable)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,30 +44,61 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the mock server", description="Run the mock server.")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one (default 8000)")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port; 0 picks a free one (default 8000)"
+    )
     _add_scenarios_arg(serve)
-    serve.add_argument("--scenario", metavar="NAME", help="play this named scenario for every request")
-    serve.add_argument("--fault", metavar="SPEC", action="append", default=[],
-                       help="add a fault to every request, e.g. 'close(after=2, mode=reset)' (repeatable)")
-    serve.add_argument("--chaos", type=float, default=0.0, metavar="RATE",
-                       help="share of requests (0..1) that get a seeded random fault")
-    serve.add_argument("--seed", type=int, default=0, help="seed for ids, jitter and chaos (default 0)")
-    serve.add_argument("--timing", choices=("fast", "realistic"), default="fast",
-                       help="fast: no delays; realistic: first-token latency and chunk gaps")
-    serve.add_argument("--models", metavar="LIST", default="",
-                       help="extra model ids, comma-separated")
-    serve.add_argument("--api-key", metavar="KEY", help="require this API key (default: accept any)")
-    serve.add_argument("--admin-token", metavar="TOKEN",
-                       help="require Bearer TOKEN on /_mock/ (mandatory off loopback)")
+    serve.add_argument(
+        "--scenario", metavar="NAME", help="play this named scenario for every request"
+    )
+    serve.add_argument(
+        "--fault",
+        metavar="SPEC",
+        action="append",
+        default=[],
+        help="add a fault to every request, e.g. 'close(after=2, mode=reset)' (repeatable)",
+    )
+    serve.add_argument(
+        "--chaos",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share of requests (0..1) that get a seeded random fault",
+    )
+    serve.add_argument(
+        "--seed", type=int, default=0, help="seed for ids, jitter and chaos (default 0)"
+    )
+    serve.add_argument(
+        "--timing",
+        choices=("fast", "realistic"),
+        default="fast",
+        help="fast: no delays; realistic: first-token latency and chunk gaps",
+    )
+    serve.add_argument(
+        "--models", metavar="LIST", default="", help="extra model ids, comma-separated"
+    )
+    serve.add_argument(
+        "--api-key", metavar="KEY", help="require this API key (default: accept any)"
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
     sub.add_parser("faults", help="list the fault catalogue", description="List every fault.")
 
-    scen = sub.add_parser("scenarios", help="list named scenarios", description="List named scenarios.")
+    scen = sub.add_parser(
+        "scenarios", help="list named scenarios", description="List named scenarios."
+    )
     _add_scenarios_arg(scen)
 
-    play = sub.add_parser("play", help="print the exact bytes a scenario sends",
-                          description="Compile a scenario file and print its wire plan.")
+    play = sub.add_parser(
+        "play",
+        help="print the exact bytes a scenario sends",
+        description="Compile a scenario file and print its wire plan.",
+    )
     play.add_argument("file", help="scenario file (YAML or JSON; the first scenario is played)")
     play.add_argument("--path", default="/v1/chat/completions", help="API path to render for")
     play.add_argument("--no-stream", action="store_true", help="render the non-streamed answer")
@@ -96,14 +132,22 @@ def _serve(args: argparse.Namespace) -> int:
     faults = tuple(f for spec in args.fault for f in parse_faults(spec))
     scenarios = list(builtin_scenarios()) + _load(args.scenarios)
     config = ServerConfig(
-        host=args.host, api_key=args.api_key, admin_token=args.admin_token, chaos=args.chaos,
-        seed=args.seed, timing=REALISTIC_TIMING if args.timing == "realistic" else None,
-        models=tuple(m for m in args.models.split(",") if m.strip()), faults=faults,
-        scenario=args.scenario, log=not args.quiet,
+        host=args.host,
+        api_key=args.api_key,
+        admin_token=args.admin_token,
+        chaos=args.chaos,
+        seed=args.seed,
+        timing=REALISTIC_TIMING if args.timing == "realistic" else None,
+        models=tuple(m for m in args.models.split(",") if m.strip()),
+        faults=faults,
+        scenario=args.scenario,
+        log=not args.quiet,
     )
     names = {s.name for s in scenarios}
     if args.scenario and args.scenario not in names:
-        raise ConfigError(f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)")
+        raise ConfigError(
+            f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
+        )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     server = MockServer(args.host, args.port, config=config, scenarios=scenarios)
 
@@ -143,7 +187,7 @@ def _scenarios(args: argparse.Namespace) -> int:
     for scenario in list(builtin_scenarios()) + _load(args.scenarios):
         faults = "; ".join(f.spec() for f in scenario.faults)
         kinds = ", ".join(
-            "error %d" % r.error.status if r.error else ("ws" if r.ws else "stream")
+            f"error {r.error.status}" if r.error else ("ws" if r.ws else "stream")
             for r in scenario.responses
         )
         print(f"{scenario.name or '(unnamed)'}: {kinds}{'  faults: ' + faults if faults else ''}")
@@ -154,8 +198,13 @@ def _play(args: argparse.Namespace) -> int:
     from mockserver.core.playback import describe_timeline, plan_for_file
 
     plan = plan_for_file(
-        args.file, index=args.index, api_path=args.path, stream=not args.no_stream,
-        seed=args.seed, message=args.message, model=args.model,
+        args.file,
+        index=args.index,
+        api_path=args.path,
+        stream=not args.no_stream,
+        seed=args.seed,
+        message=args.message,
+        model=args.model,
     )
     sys.stdout.write(describe_timeline(plan))
     return 0

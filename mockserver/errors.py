@@ -1,11 +1,11 @@
 """Exceptions raised by mockserver, all under one base class.
 
-    MockServerError
-    ├── ConfigError          a scenario, fault spec or option is invalid (names file and field)
-    │   ├── ScenarioError    a scenario document is invalid
-    │   └── FaultSpecError   a fault spec string or parameter is invalid
-    ├── ApiError             a request the fake API rejects (carries status and OpenAI error body)
-    └── ServerError          the server thread failed (re-raised by `MockServer.check()`)
+MockServerError
+├── ConfigError          a scenario, fault spec or option is invalid (names file and field)
+│   ├── ScenarioError    a scenario document is invalid
+│   └── FaultSpecError   a fault spec string or parameter is invalid
+├── ApiError             a request the fake API rejects (carries status and OpenAI error body)
+└── ServerError          the server thread failed (re-raised by `MockServer.check()`)
 """
 
 from __future__ import annotations

@@ -69,10 +69,15 @@ def schedule(frames: Sequence[Frame], timing: Timing | None, seed: int) -> list[
     return ops
 
 
-def _ctx(request: RequestView, fmt: str, seed: int, index: int, fault: Fault, streaming: bool) -> FaultContext:
+def _ctx(
+    request: RequestView, fmt: str, seed: int, index: int, fault: Fault, streaming: bool
+) -> FaultContext:
     return FaultContext(
-        request=request, fmt=fmt, seed=seed,
-        rng=rng_for(seed, f"fault:{index}:{fault.name}"), streaming=streaming,
+        request=request,
+        fmt=fmt,
+        seed=seed,
+        rng=rng_for(seed, f"fault:{index}:{fault.name}"),
+        streaming=streaming,
     )
 
 
@@ -119,7 +124,9 @@ def _draft(response: Response, request: RequestView, seed: int, model: str) -> D
     if request.stream:
         ids = Ids(seed)
         headers = fmt.adapt_headers(base_headers(ids, fmt.stream_content_type))
-        return Draft(200, headers, events=fmt.events(content, request, seed, model), fmt=request.api)
+        return Draft(
+            200, headers, events=fmt.events(content, request, seed, model), fmt=request.api
+        )
     return compile_json(fmt.body(content, request, seed, model), seed=seed, api=request.api)
 
 
@@ -140,7 +147,7 @@ def compile_plan(
         draft = _draft(response or Response(), request, seed, model or request.model or "")
     streaming = draft.events is not None
     contexts = [_ctx(request, draft.fmt, seed, i, f, streaming) for i, f in enumerate(faults)]
-    pairs = list(zip(faults, contexts))
+    pairs = list(zip(faults, contexts, strict=False))
     for fault, ctx in pairs:
         draft = fault.on_draft(draft, ctx)
     policy = cors.DEFAULT_POLICY

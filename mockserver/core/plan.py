@@ -1,7 +1,7 @@
 """The WirePlan: the exact, explicit steps the transport plays for one response.
 
     compile_plan(...) ─► WirePlan(ops)
-                           ├── Start(status, headers)     response head (absent: no HTTP reply at all)
+                           ├── Start(status, headers)     response head (absent: no HTTP reply)
                            ├── Write(data, events)        one flushed write; `events` = SSE events
                            │                              completed so far (what `after=N` counts)
                            ├── Sleep(seconds)             pause, scheduled against a deadline
@@ -66,7 +66,7 @@ class Close:
     seconds: float = 0.0
 
 
-Op = Union[Start, Write, Sleep, Close]
+Op = Union[Start, Write, Sleep, Close]  # noqa: UP007 - a runtime alias, valid on Python 3.10
 
 
 @dataclass(frozen=True)

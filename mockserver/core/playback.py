@@ -27,7 +27,9 @@ def _sample_body(api: str, model: str, message: str, stream: bool) -> dict[str, 
     if api == "responses":
         return {"model": model, "input": message, "stream": stream}
     body: dict[str, object] = {
-        "model": model, "messages": [{"role": "user", "content": message}], "stream": stream,
+        "model": model,
+        "messages": [{"role": "user", "content": message}],
+        "stream": stream,
     }
     if api == "messages":
         body["max_tokens"] = 1024
@@ -35,8 +37,14 @@ def _sample_body(api: str, model: str, message: str, stream: bool) -> dict[str, 
 
 
 def plan_for_file(
-    path: str, *, index: int = 0, api_path: str | None = None, stream: bool = True,
-    seed: int | None = None, message: str = "Hello", model: str = "gpt-4.1",
+    path: str,
+    *,
+    index: int = 0,
+    api_path: str | None = None,
+    stream: bool = True,
+    seed: int | None = None,
+    message: str = "Hello",
+    model: str = "gpt-4.1",
 ) -> WirePlan:
     """Compile scenario number `index` of the file at `path` for a sample request."""
     from mockserver.core.loader import load_scenarios
@@ -50,7 +58,9 @@ def plan_for_file(
     if not scenarios:
         raise ConfigError("the file holds no scenario", where=path)
     if not 0 <= index < len(scenarios):
-        raise ConfigError(f"--index {index} out of range (the file has {len(scenarios)})", where=path)
+        raise ConfigError(
+            f"--index {index} out of range (the file has {len(scenarios)})", where=path
+        )
     scenario = scenarios[index]
     request = view_for(api, api_path, _sample_body(api, model, message, stream))
     info = ModelCatalog().get(model)

@@ -67,7 +67,10 @@ def _choice_deltas(content: Content) -> list[tuple[str, dict[str, Any]]]:
             deltas.append(("tool", {"tool_calls": [_first_fragment(call)]}))
         for fragment in call.fragments:
             deltas.append(
-                ("tool", {"tool_calls": [{"index": call.index, "function": {"arguments": fragment}}]})
+                (
+                    "tool",
+                    {"tool_calls": [{"index": call.index, "function": {"arguments": fragment}}]},
+                )
             )
     return deltas
 
@@ -115,7 +118,12 @@ def chat_events(content: Content, request: RequestView, seed: int, model: str) -
         choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": None}
         events.append(Event(payload=chunk([choice]), kind=kind))
     for index in range(request.n):
-        choice = {"index": index, "delta": {}, "logprobs": None, "finish_reason": content.finish_reason}
+        choice = {
+            "index": index,
+            "delta": {},
+            "logprobs": None,
+            "finish_reason": content.finish_reason,
+        }
         events.append(Event(payload=chunk([choice]), kind="finish"))
     if request.include_usage:
         events.append(Event(payload=chunk([], usage=usage_object(content)), kind="usage"))
@@ -142,7 +150,12 @@ def chat_body(content: Content, request: RequestView, seed: int, model: str) -> 
         "created": ids.created(),
         "model": model,
         "choices": [
-            {"index": i, "message": message, "logprobs": None, "finish_reason": content.finish_reason}
+            {
+                "index": i,
+                "message": message,
+                "logprobs": None,
+                "finish_reason": content.finish_reason,
+            }
             for i in range(request.n)
         ],
         "usage": usage_object(content),

@@ -51,8 +51,15 @@ def completion_events(content: Content, request: RequestView, seed: int, model: 
     return events
 
 
-def completion_body(content: Content, request: RequestView, seed: int, model: str) -> dict[str, Any]:
-    choice = {"text": content.text, "index": 0, "logprobs": None, "finish_reason": content.finish_reason}
+def completion_body(
+    content: Content, request: RequestView, seed: int, model: str
+) -> dict[str, Any]:
+    choice = {
+        "text": content.text,
+        "index": 0,
+        "logprobs": None,
+        "finish_reason": content.finish_reason,
+    }
     body = _completion(Ids(seed), model, [choice])
     body["usage"] = _usage(content)
     return body

@@ -26,7 +26,14 @@ __all__ = ["Scenario", "Response", "ToolCall", "ErrorReply", "Timing", "Match", 
 FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter", "function_call")
 
 _RESPONSE_KEYS = (
-    "text", "chunks", "tool_calls", "finish_reason", "usage", "error", "ws", "reasoning",
+    "text",
+    "chunks",
+    "tool_calls",
+    "finish_reason",
+    "usage",
+    "error",
+    "ws",
+    "reasoning",
 )
 _SCENARIO_KEYS = ("name", "match", "times", "seed", "response", "sequence", "timing", "faults")
 
@@ -70,7 +77,7 @@ REALISTIC_TIMING = Timing(first_token_ms=250.0, chunk_ms=25.0, jitter_ms=10.0)
 
 @dataclass(frozen=True)
 class Match:
-    """Which requests a queued scenario answers: an API path (`/v1/chat/completions`) and/or model."""
+    """Which requests a queued scenario answers: an API path and/or a model."""
 
     path: str | None = None
     model: str | None = None

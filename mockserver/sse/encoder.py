@@ -21,15 +21,23 @@ def encode_event(
     id: str | None = None,
     retry: int | None = None,
     eol: str = "\n",
+    sanitize: bool = True,
 ) -> bytes:
     """Return the bytes of one event: optional `event:`, `id:`, `retry:` lines, one `data:`
     line per line of `data`, then a blank line. Non-ASCII is sent as raw UTF-8.
+
+    With `sanitize` (the default), values that would break the framing are refused with
+    ValueError: CR or LF in `event` or `id` (they would start a new line), NUL in `id` (every
+    parser ignores such an id), a negative `retry`. Faults that break framing on purpose pass
+    `sanitize=False` or write their own bytes.
 
     >>> encode_event('{"a":1}')
     b'data: {"a":1}\\n\\n'
     >>> encode_event("x", event="ping")
     b'event: ping\\ndata: x\\n\\n'
     """
+    if sanitize:
+        _check(event=event, id=id, retry=retry)
     lines: list[str] = []
     if event is not None:
         lines.append(f"event: {event}")
@@ -44,6 +52,20 @@ def encode_event(
     return (eol.join(lines) + eol + eol).encode("utf-8")
 
 
+def _check(*, event: str | None, id: str | None, retry: int | None) -> None:
+    for name, value in (("event", event), ("id", id)):
+        if value is not None and ("\r" in value or "\n" in value):
+            raise ValueError(f"SSE {name} {value!r} contains a line break; it would split the event")
+    if id is not None and "\0" in id:
+        raise ValueError(f"SSE id {id!r} contains NUL; WHATWG parsers ignore such an id")
+    if retry is not None and retry < 0:
+        raise ValueError(f"SSE retry must be a non-negative integer, got {retry}")
+
+
 def encode_comment(text: str = "", *, eol: str = "\n") -> bytes:
-    """Return a comment line (`: text`) followed by a blank line; parsers ignore it entirely."""
-    return f": {text}{eol}{eol}".encode() if text else f":{eol}{eol}".encode()
+    """Return comment lines (`: text`, one per line of `text`) and a blank line; parsers ignore
+    comments entirely, so this is the safe keep-alive."""
+    if not text:
+        return f":{eol}{eol}".encode()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return (eol.join(f": {line}" if line else ":" for line in lines) + eol + eol).encode("utf-8")

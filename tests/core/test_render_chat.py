@@ -93,3 +93,18 @@ def test_single_tool_call_merges_first_fragment_into_role_chunk() -> None:
     later = b"".join(w.data for w in writes[1:])
     assert later.count(b'"id":"call_1"') == 0
     assert b'"finish_reason":"tool_calls"' in later
+
+
+def test_encoder_refuses_values_that_would_break_framing() -> None:
+    import pytest
+
+    from mockserver.sse import SSEDecoder, encode_comment, encode_event
+
+    for kwargs in ({"event": "a\nb"}, {"id": "1\r2"}, {"id": "a\0b"}, {"retry": -1}):
+        with pytest.raises(ValueError):
+            encode_event("x", **kwargs)  # type: ignore[arg-type]
+    assert encode_event("x", event="a\nb", sanitize=False) == b"event: a\nb\ndata: x\n\n"
+    assert encode_comment("a\nb") == b": a\n: b\n\n"
+    assert SSEDecoder().decode(encode_comment("a\nb") + encode_event("y")) == SSEDecoder().decode(
+        encode_event("y")
+    )
