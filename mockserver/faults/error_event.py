@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mockserver.core.events import Event, serialize
+from mockserver.core.formats import FORMATS
 from mockserver.faults._positions import event_index
 from mockserver.faults.base import Fault, FaultContext
 
@@ -13,19 +14,24 @@ __all__ = ["ErrorEvent", "error_event_for", "ERROR_MESSAGE"]
 
 ERROR_MESSAGE = "The server had an error while processing your request. Sorry about that!"
 
-Shape = Literal["openai", "event_error"]
+Shape = Literal["openai", "event_error", "failed"]
 
 
-def error_event_for(fmt: str, shape: Shape, at: int) -> Event:
+def error_event_for(fmt: str, shape: Shape, at: int, before: list[Event] | None = None) -> Event:
     """The error event a stream of format `fmt` carries in place of event `at`.
 
     The one place where the in-band error shape is chosen; formats with their own error
-    events (Responses, Anthropic Messages) add their branch here, keyed by `fmt`.
-    chat / completions (HTTP-14, HTTP-15 of failure-modes.md):
+    events give `Format.error_event` (Responses: `openai` nested, `event_error` flat,
+    `failed` a terminal `response.failed`; Anthropic: `event: error` `overloaded_error`),
+    which gets the events before it (`before`). chat / completions (HTTP-14, HTTP-15 of
+    failure-modes.md; `failed` is the `openai` shape there):
       openai       `data: {"error":{"message","type","param","code"}}`
       event_error  `event: error` + flat `{"type":"error","code","message","param",
                    "sequence_number"}` (the Responses-API shape some gateways send on chat)
     """
+    own = FORMATS[fmt].error_event if fmt in FORMATS else None
+    if own is not None:
+        return serialize(own(shape, at, list(before or [])))
     if shape == "event_error":
         payload = {
             "type": "error",
@@ -47,6 +53,9 @@ class ErrorEvent(Fault):
     raise but yields one chunk whose fields are all None, then ends as if complete.
 
     httpx-sse delivers the error as an ordinary event (`event` is `message` or `error`).
+    Responses and Anthropic streams get their own shapes (docs/formats.md): Responses
+    `openai` raises APIError, `event_error` is yielded as an `error` event, `failed` ends with
+    `response.failed`; Anthropic raises APIStatusError (overloaded_error, status 200).
     """
 
     name = "error_event"
@@ -60,4 +69,5 @@ class ErrorEvent(Fault):
         i = event_index(events, self.at)
         if i is None:
             return events
-        return list(events[:i]) + [error_event_for(ctx.fmt, self.shape, self.at)]
+        before = list(events[:i])
+        return before + [error_event_for(ctx.fmt, self.shape, self.at, before)]
