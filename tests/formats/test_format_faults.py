@@ -19,11 +19,13 @@ from mockserver.sse import decode_all
 TEXT = {"text": "one two three"}
 
 
-def plan(api: str, faults: str = "", response: dict[str, Any] = TEXT) -> WirePlan:
+def plan(
+    api: str, faults: str = "", response: dict[str, Any] = TEXT, *, stream: bool = True
+) -> WirePlan:
     if api == "responses":
-        body: dict[str, Any] = {"model": "gpt-4.1", "input": "hi", "stream": True}
+        body: dict[str, Any] = {"model": "gpt-4.1", "input": "hi", "stream": stream}
     else:
-        body = {"model": "claude-sonnet-4.5", "max_tokens": 64, "stream": True,
+        body = {"model": "claude-sonnet-4.5", "max_tokens": 64, "stream": stream,
                 "messages": [{"role": "user", "content": "hi"}]}
     view = view_for(api, f"/v1/{api}", body)
     return compile_plan(view, response=Response.from_dict(response), seed=3,
@@ -127,3 +129,16 @@ def test_status_529_on_messages_has_anthropic_error_body_and_request_id_header()
 def test_status_on_responses_keeps_the_openai_error_body() -> None:
     body = json.loads(plan("responses", "status(code=500)").body())
     assert set(body["error"]) == {"message", "type", "param", "code"}
+
+
+@APIS
+@pytest.mark.parametrize("stream", [True, False])
+def test_every_registered_fault_compiles_on_the_format(api: str, stream: bool) -> None:
+    """No fault raises on these formats (chat-only payload faults are no-ops here)."""
+    from mockserver.faults import registry
+
+    for name, cls in registry().items():
+        spec = getattr(cls, "example", None) or name
+        response = {"text": "a b", "tool_calls": [{"name": "f", "arguments": "{}"}]}
+        p = plan(api, spec, response, stream=stream)
+        assert p.ops, name
