@@ -7,7 +7,8 @@ Why raw sockets and an `asyncio.Protocol`: the client must not be the bottleneck
 events is one `bytes.count(b"\\n\\n")` per read (HTTP chunk framing uses CRLF, so it never
 adds a false match; one byte is carried over so a boundary split across reads still counts).
 WebSocket frames are walked header by header (server frames are unmasked), which costs far
-less per message than a full client library. `cpu_share` (client CPU / wall) shows how close
+less per message than a full client library. `--deadline S` bounds a run: the client stops
+reading after S seconds and reports the events received so far over that time, `partial`. `cpu_share` (client CPU / wall) shows how close
 the client came to saturating its own core; run.py reports it next to every figure.
 """
 
@@ -139,16 +140,29 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         return WSCounter(args.port, args.path, args.message, args.expect, fut)
 
     cpu0, t0 = time.process_time(), time.perf_counter()
-    await asyncio.gather(*(loop.create_connection(factory, "127.0.0.1", args.port)
-                           for _ in range(args.streams)))
-    results = await asyncio.wait_for(asyncio.gather(*futs), args.timeout)
+    conns = await asyncio.gather(*(loop.create_connection(factory, "127.0.0.1", args.port)
+                                   for _ in range(args.streams)))
+    partial = False
+    try:
+        results = await asyncio.wait_for(asyncio.shield(asyncio.gather(*futs)),
+                                         args.deadline or args.timeout)
+    except asyncio.TimeoutError:
+        if not args.deadline:
+            raise
+        # Deadline: what arrived so far, over the time it took, is still a rate; stop reading.
+        partial = True
+        protos = [p for _, p in conns]
+        results = [getattr(p, "events", getattr(p, "count", 0)) for p in protos]
+        for tr, _ in conns:
+            tr.abort()
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     good = [r for r in results if r >= 0]
     events = sum(good)
-    bad = len(results) - len(good) + sum(1 for r in good if args.expect and r < args.expect)
+    bad = 0 if partial else (
+        len(results) - len(good) + sum(1 for r in good if args.expect and r < args.expect))
     return {"events": events, "seconds": wall, "events_per_s": events / wall,
             "client_cpu_s": cpu, "cpu_share": cpu / wall, "errors": bad,
-            "streams": args.streams}
+            "streams": args.streams, "partial": partial}
 
 
 def main() -> None:
@@ -161,6 +175,8 @@ def main() -> None:
     ap.add_argument("--header", action="append", default=[], help="extra 'name: value'")
     ap.add_argument("--message", action="append", default=[], help="WS text to send first")
     ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--deadline", type=float, default=0.0,
+                    help="stop after this many seconds and report the rate so far")
     args = ap.parse_args()
     raise_nofile()
     print(json.dumps(asyncio.run(run(args))), flush=True)
