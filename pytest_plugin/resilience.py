@@ -62,8 +62,9 @@ def _specs(faults: Any) -> list[str]:
         faults = [faults]
     specs = []
     for item in faults if isinstance(faults, Iterable) else [faults]:
-        # one row per item; an item may combine several faults ("split; close(after=2)")
-        specs.append("; ".join(f.spec() for f in parse_faults(item)))
+        # one row per item, named as written; an item may combine faults ("split; close")
+        parsed = parse_faults(item)  # validates: a typo fails before anything runs
+        specs.append(item.strip() if isinstance(item, str) else "; ".join(f.spec() for f in parsed))
     return specs
 
 

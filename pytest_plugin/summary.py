@@ -46,7 +46,7 @@ class Summary:
         terminalreporter.write_sep("=", "mockserver resilience matrix")
         width = getattr(terminalreporter, "_tw", None)
         columns = width.fullwidth if width is not None else 100
-        for line in terminal_lines(self._built(), width=max(60, columns)):
+        for line in terminal_lines(self._built(), width=max(120, columns)):
             terminalreporter.write_line(line)
         if self.path is not None:
             terminalreporter.write_line(f"written to {self.path}")
