@@ -36,6 +36,15 @@ setup_browser() {
 }
 
 setup_node() {
+    if [ -f tests/js/package.json ] && ! command -v npm >/dev/null 2>&1; then
+        if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+            echo "run.sh: installing Debian's nodejs and npm for the openai-node tests" >&2
+            apt-get update -qq >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+        else
+            echo "run.sh: npm not found and cannot apt-get it; openai-node tests will fail under CI" >&2
+        fi
+    fi
     if [ -f tests/js/package.json ] && command -v npm >/dev/null 2>&1; then
         if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
             (cd tests/js && npm ci --silent --no-audit --no-fund >/dev/null)

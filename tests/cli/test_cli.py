@@ -34,8 +34,9 @@ def read_line(proc: subprocess.Popen[str], timeout: float = 15) -> str:
 
 
 def test_serve_port_0_streams_logs_and_exits_cleanly_on_ctrl_c() -> None:
-    with subprocess.Popen([*CMD, "serve", "--port", "0"], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(
+        [*CMD, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
         _drive_serve(proc)
 
 
@@ -44,13 +45,19 @@ def _drive_serve(proc: subprocess.Popen[str]) -> None:
         first = read_line(proc)
         match = re.fullmatch(r"mockserver listening on (http://127\.0\.0\.1:(\d+))", first)
         assert match, first
-        client = openai.OpenAI(base_url=match.group(1) + "/v1", api_key="x", max_retries=0, timeout=10)
+        client = openai.OpenAI(
+            base_url=match.group(1) + "/v1", api_key="x", max_retries=0, timeout=10
+        )
         stream = client.chat.completions.create(
             model="gpt-4.1", messages=[{"role": "user", "content": "ping"}], stream=True
         )
         assert "".join(c.choices[0].delta.content or "" for c in stream) == "You said: ping"
         log = read_line(proc)
-        assert "POST /v1/chat/completions" in log and "status=200" in log and "outcome=completed" in log
+        assert (
+            "POST /v1/chat/completions" in log
+            and "status=200" in log
+            and "outcome=completed" in log
+        )
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=10) == 0
     finally:
@@ -99,12 +106,17 @@ def test_play_prints_exact_bytes_with_timing(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (("serve", "--host", "0.0.0.0", "--port", "0"), "refusing to bind 0.0.0.0"),
-        (("serve", "--port", "0", "--fault", "close(mode=boom)"), "parameter 'mode' must be one of"),
+        (
+            ("serve", "--port", "0", "--fault", "close(mode=boom)"),
+            "parameter 'mode' must be one of",
+        ),
         (("serve", "--port", "0", "--scenario", "nope"), "unknown scenario 'nope'"),
         (("serve", "--port", "0", "--chaos", "2"), "--chaos must be between 0 and 1"),
     ],
 )
-def test_bad_configuration_exits_2_with_a_clear_message(args: tuple[str, ...], message: str) -> None:
+def test_bad_configuration_exits_2_with_a_clear_message(
+    args: tuple[str, ...], message: str
+) -> None:
     result = run(*args)
     assert result.returncode == 2
     assert message in result.stderr

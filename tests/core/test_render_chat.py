@@ -22,8 +22,9 @@ def chat_view(**extra: object):  # type: ignore[no-untyped-def]
 
 def test_chat_stream_with_usage_is_byte_exact() -> None:
     view = chat_view(stream_options={"include_usage": True, "include_obfuscation": False})
-    plan = compile_plan(view, response=Response(chunks=("Hi",)), seed=7,
-                        model="gpt-4o-mini-2024-07-18")
+    plan = compile_plan(
+        view, response=Response(chunks=("Hi",)), seed=7, model="gpt-4o-mini-2024-07-18"
+    )
     usage = (
         '"usage":{"prompt_tokens":8,"completion_tokens":1,"total_tokens":9,'
         '"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},'
@@ -61,14 +62,25 @@ def test_non_ascii_is_raw_utf8_so_a_split_can_land_inside_a_character() -> None:
 
 
 def test_legacy_completion_stream_is_byte_exact() -> None:
-    view = view_for("completions", "/v1/completions",
-                    {"model": "gpt-3.5-turbo-instruct", "prompt": "Hi", "stream": True})
-    plan = compile_plan(view, response=Response(chunks=("Hi",)), seed=7, model="gpt-3.5-turbo-instruct")
-    head = ('{"id":"cmpl-J9eI6P3RuXrJs5v9KA23CX3Q","object":"text_completion","created":1767434833,'
-            '"model":"gpt-3.5-turbo-instruct","system_fingerprint":null,')
+    view = view_for(
+        "completions",
+        "/v1/completions",
+        {"model": "gpt-3.5-turbo-instruct", "prompt": "Hi", "stream": True},
+    )
+    plan = compile_plan(
+        view, response=Response(chunks=("Hi",)), seed=7, model="gpt-3.5-turbo-instruct"
+    )
+    head = (
+        '{"id":"cmpl-J9eI6P3RuXrJs5v9KA23CX3Q","object":"text_completion","created":1767434833,'
+        '"model":"gpt-3.5-turbo-instruct","system_fingerprint":null,'
+    )
     assert plan.body().decode() == (
-        "data: " + head + '"choices":[{"text":"Hi","index":0,"logprobs":null,"finish_reason":null}]}\n\n'
-        "data: " + head + '"choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"stop"}]}\n\n'
+        "data: "
+        + head
+        + '"choices":[{"text":"Hi","index":0,"logprobs":null,"finish_reason":null}]}\n\n'
+        "data: "
+        + head
+        + '"choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"stop"}]}\n\n'
         "data: [DONE]\n\n"
     )
 

@@ -12,15 +12,17 @@ from mockserver.errors import ScenarioError
 
 
 def test_full_document_round_trips_to_frozen_data() -> None:
-    scenario = Scenario.from_dict({
-        "name": "drop-after-two",
-        "match": {"path": "/v1/chat/completions", "model": "gpt-4.1"},
-        "times": 2,
-        "seed": 7,
-        "response": {"text": "Hello there, world"},
-        "timing": {"first_token_ms": 5, "chunk_ms": 1},
-        "faults": ["close(after=2, mode=reset)", {"name": "missing_done"}],
-    })
+    scenario = Scenario.from_dict(
+        {
+            "name": "drop-after-two",
+            "match": {"path": "/v1/chat/completions", "model": "gpt-4.1"},
+            "times": 2,
+            "seed": 7,
+            "response": {"text": "Hello there, world"},
+            "timing": {"first_token_ms": 5, "chunk_ms": 1},
+            "faults": ["close(after=2, mode=reset)", {"name": "missing_done"}],
+        }
+    )
     assert scenario.name == "drop-after-two"
     assert scenario.match.matches("/v1/chat/completions", "gpt-4.1")
     assert not scenario.match.matches("/v1/chat/completions", "gpt-4o")
@@ -31,9 +33,15 @@ def test_full_document_round_trips_to_frozen_data() -> None:
 
 
 def test_sequence_is_consumed_in_order_and_last_one_repeats() -> None:
-    scenario = Scenario.from_dict({"sequence": [
-        {"error": {"status": 500}}, {"error": {"status": 500}}, {"text": "ok"},
-    ]})
+    scenario = Scenario.from_dict(
+        {
+            "sequence": [
+                {"error": {"status": 500}},
+                {"error": {"status": 500}},
+                {"text": "ok"},
+            ]
+        }
+    )
     assert scenario.times == 3
     assert scenario.response_for(0).error == ErrorReply(status=500)
     assert scenario.response_for(2).text == "ok"
@@ -41,9 +49,13 @@ def test_sequence_is_consumed_in_order_and_last_one_repeats() -> None:
 
 
 def test_tool_calls_accept_mapping_arguments_and_ids() -> None:
-    response = Response.from_dict({"tool_calls": [
-        {"name": "get_weather", "arguments": {"city": "Paris"}, "id": "call_1"},
-    ]})
+    response = Response.from_dict(
+        {
+            "tool_calls": [
+                {"name": "get_weather", "arguments": {"city": "Paris"}, "id": "call_1"},
+            ]
+        }
+    )
     assert response.tool_calls == (ToolCall("get_weather", '{"city": "Paris"}', "call_1"),)
 
 
@@ -63,7 +75,11 @@ def test_times_always_and_realistic_timing() -> None:
         ({"response": {"text": "a", "chunks": ["a"]}}, "response.chunks", "either text or chunks"),
         ({"response": {"finish_reason": "done"}}, "response.finish_reason", "expected one of"),
         ({"response": {"error": {"status": 700}}}, "response.error.status", "100-599"),
-        ({"response": {"tool_calls": [{"arguments": "{}"}]}}, "response.tool_calls[0].name", "needs a name"),
+        (
+            {"response": {"tool_calls": [{"arguments": "{}"}]}},
+            "response.tool_calls[0].name",
+            "needs a name",
+        ),
         ({"sequence": [{"text": "a"}, {"text": 5}]}, "sequence[1].text", "expected a string"),
         ({"sequence": []}, "sequence", "at least one"),
         ({"times": 0}, "times", ">= 1"),

@@ -34,7 +34,9 @@ def http(server: MockServer):  # type: ignore[no-untyped-def]
 
 
 def test_invalid_json_is_400(http: httpx.Client) -> None:
-    response = http.post("/chat/completions", content=b"{not json", headers={"content-type": "application/json"})
+    response = http.post(
+        "/chat/completions", content=b"{not json", headers={"content-type": "application/json"}
+    )
     error = assert_openai_error(response, 400)
     assert "could not parse the JSON body" in error["message"]
 
@@ -46,7 +48,11 @@ def test_json_that_is_not_an_object_is_400(http: httpx.Client) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "words"),
     [
-        ("temperature", "hot", "Invalid type for 'temperature': expected a decimal, but got a string"),
+        (
+            "temperature",
+            "hot",
+            "Invalid type for 'temperature': expected a decimal, but got a string",
+        ),
         ("temperature", 5, "decimal above maximum value"),
         ("top_p", -1, "below minimum value"),
         ("n", 1.5, "expected an integer"),
@@ -55,19 +61,29 @@ def test_json_that_is_not_an_object_is_400(http: httpx.Client) -> None:
         ("tools", {}, "expected an array"),
     ],
 )
-def test_wrong_types_and_ranges_name_the_field(http: httpx.Client, field: str, value: object, words: str) -> None:
+def test_wrong_types_and_ranges_name_the_field(
+    http: httpx.Client, field: str, value: object, words: str
+) -> None:
     response = http.post("/chat/completions", json={**GOOD, field: value})
     error = assert_openai_error(response, 400, param=field)
     assert words in error["message"]
 
 
 def test_missing_model_and_messages(http: httpx.Client) -> None:
-    error = assert_openai_error(http.post("/chat/completions", json={"messages": GOOD["messages"]}), 400)
+    error = assert_openai_error(
+        http.post("/chat/completions", json={"messages": GOOD["messages"]}), 400
+    )
     assert "model" in error["message"]
-    assert_openai_error(http.post("/chat/completions", json={"model": "gpt-4.1"}), 400, param="messages")
-    assert_openai_error(http.post("/chat/completions", json={**GOOD, "messages": []}), 400, param="messages")
+    assert_openai_error(
+        http.post("/chat/completions", json={"model": "gpt-4.1"}), 400, param="messages"
+    )
+    assert_openai_error(
+        http.post("/chat/completions", json={**GOOD, "messages": []}), 400, param="messages"
+    )
     bad_role = {**GOOD, "messages": [{"role": "robot", "content": "x"}]}
-    assert_openai_error(http.post("/chat/completions", json=bad_role), 400, param="messages[0].role")
+    assert_openai_error(
+        http.post("/chat/completions", json=bad_role), 400, param="messages[0].role"
+    )
 
 
 def test_stream_options_without_stream_is_400(http: httpx.Client) -> None:
@@ -86,17 +102,22 @@ def test_unknown_route_is_404_and_wrong_method_405(http: httpx.Client) -> None:
     assert_openai_error(http.delete("/embeddings"), 405)
 
 
-def test_sdk_sees_typed_errors_for_bad_input(server: MockServer) -> None:
-    client = openai.OpenAI(base_url=server.base_url, api_key="x", max_retries=0)
+def test_sdk_sees_typed_errors_for_bad_input(server: MockServer, sdk) -> None:  # type: ignore[no-untyped-def]
+    client = sdk(server.base_url)
     with pytest.raises(openai.BadRequestError) as info:
-        client.chat.completions.create(model="gpt-4.1", messages=GOOD["messages"], temperature="hot")  # type: ignore[arg-type]
+        client.chat.completions.create(
+            model="gpt-4.1", messages=GOOD["messages"], temperature="hot"
+        )  # type: ignore[arg-type]
     assert info.value.param == "temperature"
     with pytest.raises(openai.BadRequestError):
         client.embeddings.create(model="text-embedding-3-small", input=[])
 
 
 def test_garbage_bytes_and_half_requests_do_not_hurt_the_server(server: MockServer) -> None:
-    for payload in (b"\x00\xff garbage\r\n\r\n", b"POST /v1/chat/completions HTTP/1.1\r\ncontent-length: 50\r\n\r\n{"):
+    for payload in (
+        b"\x00\xff garbage\r\n\r\n",
+        b"POST /v1/chat/completions HTTP/1.1\r\ncontent-length: 50\r\n\r\n{",
+    ):
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
             sock.sendall(payload)
             sock.shutdown(socket.SHUT_WR)

@@ -57,7 +57,9 @@ def _raw_reads(port: int, path: str, body: bytes, headers: str = "") -> list[byt
 
 def test_raw_socket_sees_chunked_framing_and_the_plan_bytes(server: MockServer, lane: str) -> None:
     server.enqueue({"seed": 9, "response": {"text": "one two"}}, lane=lane)
-    raw = b"".join(_raw_reads(server.port, f"/lane/{lane}/v1/chat/completions", json.dumps(BODY).encode()))
+    raw = b"".join(
+        _raw_reads(server.port, f"/lane/{lane}/v1/chat/completions", json.dumps(BODY).encode())
+    )
     head, _, body = raw.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 OK")
     assert b"transfer-encoding: chunked" in head.lower()
@@ -70,6 +72,6 @@ def test_raw_socket_sees_chunked_framing_and_the_plan_bytes(server: MockServer, 
         if size == 0:
             break
         decoded += rest[:size]
-        rest = rest[size + 2:]
+        rest = rest[size + 2 :]
     plan = server.requests(lane)[-1].plan
     assert plan is not None and decoded == plan.body()
