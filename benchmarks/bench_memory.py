@@ -3,7 +3,8 @@ holding 1000 idle streams, against bare Starlette in the same run.
 
 RSS is read with psutil from the server's PID every 20 ms. For the long stream we report the
 peak and the growth over the RSS just before the request (the script is loaded at start-up
-with `--scenarios`, so its own storage is not counted as streaming cost). "Flat in stream length" compares
+with `--scenarios`, so its own storage is not counted as streaming cost). Ours runs twice: idle
+and held streams on a server started plainly, long streams on one started with the scripts. "Flat in stream length" compares
 the growth of a stream ten times shorter with the full one: the difference must stay within
 2 MB. Idle streams: 1000 sockets each send a request whose first event is 60 s away, and RSS
 is read once they are all held. Target: at most 1.2x bare Starlette's RSS in every state.
@@ -81,34 +82,46 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
     n_idle = 200 if ctx.quick else 1000
     deadline = 15.0 if ctx.quick else 75.0  # a stream not done by then: peak so far
     smp = load_sample(None)
-    servers: dict[str, Proc] = {}
+    fig: dict[str, dict[str, float]] = {}
+
+    def measure(name: str, idle_proc: Proc, long_proc: Proc, paths: dict[str, str]) -> None:
+        """Idle and held streams on a server with no long script loaded, then the streams."""
+        f = fig[name] = {}
+        load(idle_proc.port, paths["warm"], 1, 0)
+        f["idle"] = rss(idle_proc.pid, samples=9)
+        f["held"] = idle_streams(idle_proc, paths["idle"], n_idle)
+        if long_proc is not idle_proc:
+            f["scripts_loaded"] = rss(long_proc.pid)
+        _, f["short_growth"] = stream_growth(long_proc, paths["short"], smp.count(n_long // 10),
+                                             deadline)
+        f["long_peak"], f["long_growth"] = stream_growth(long_proc, paths["long"],
+                                                         smp.count(n_long), deadline)
+        ctx.say(f"{name}: " + ", ".join(f"{k} {v:.1f} MB" for k, v in f.items()))
+
+    bare = spawn_bare("starlette")
     try:
-        servers["bare"] = spawn_bare("starlette")
-        paths = {"bare": {"long": f"/v1/chat/completions?n={n_long}",
-                          "short": f"/v1/chat/completions?n={n_long // 10}",
-                          "idle": "/v1/chat/completions?n=1&first_ms=60000"}}
-        if ctx.ours:
-            ours = servers["ours"] = spawn_ours(*long_scenarios(
-                ctx.results, {"bench-mem-long": n_long, "bench-mem-short": n_long // 10}))
-            enqueue(ours.port, {"response": {"chunks": ["tok"]}, "timing": {"first_token_ms":
-                    60000}, "times": "always"}, lane="idle")
-            paths["ours"] = {k: f"/scenario/bench-mem-{k}/v1/chat/completions"
-                             for k in ("long", "short")}
-            paths["ours"]["idle"] = "/lane/idle/v1/chat/completions"
-        fig: dict[str, dict[str, float]] = {k: {} for k in servers}
-        for name, proc in servers.items():
-            load(proc.port, paths[name]["short"].replace(str(n_long // 10), "20")
-                 if name == "bare" else "/v1/chat/completions", 1, 0)  # warm-up
-            fig[name]["idle"] = rss(proc.pid, samples=9)
-            fig[name]["held"] = idle_streams(proc, paths[name]["idle"], n_idle)
-            _, fig[name]["short_growth"] = stream_growth(proc, paths[name]["short"],
-                                                         smp.count(n_long // 10), deadline)
-            fig[name]["long_peak"], fig[name]["long_growth"] = stream_growth(
-                proc, paths[name]["long"], smp.count(n_long), deadline)
-            ctx.say(f"{name}: " + ", ".join(f"{k} {v:.1f} MB" for k, v in fig[name].items()))
+        measure("bare", bare, bare, {
+            "warm": "/v1/chat/completions?n=20", "idle": "/v1/chat/completions?n=1&first_ms=60000",
+            "long": f"/v1/chat/completions?n={n_long}",
+            "short": f"/v1/chat/completions?n={n_long // 10}"})
     finally:
-        for proc in servers.values():
-            proc.stop()
+        bare.stop()
+    if ctx.ours:
+        plain = spawn_ours()
+        scripted = None
+        try:
+            enqueue(plain.port, {"response": {"chunks": ["tok"]}, "timing": {"first_token_ms":
+                    60000}, "times": "always"}, lane="idle")
+            scripted = spawn_ours(*long_scenarios(
+                ctx.results, {"bench-mem-long": n_long, "bench-mem-short": n_long // 10}))
+            measure("ours", plain, scripted, {
+                "warm": "/v1/chat/completions", "idle": "/lane/idle/v1/chat/completions",
+                "long": "/scenario/bench-mem-long/v1/chat/completions",
+                "short": "/scenario/bench-mem-short/v1/chat/completions"})
+        finally:
+            plain.stop()
+            if scripted:
+                scripted.stop()
     o = fig.get("ours", {})
     b = fig["bare"]
     note = "" if o else "mockserver not available yet: baseline only"
