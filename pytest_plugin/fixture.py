@@ -20,8 +20,8 @@ from mockserver.faults import parse_faults
 
 from .options import UNUSED_ANCHOR, MarkerOptions
 from .remote import scenario_to_dict
-from .transcript import describe_scenario, transcript
 from .session import Session, close_async_client, stable_seed, watch_async_client
+from .transcript import describe_scenario, transcript
 
 __all__ = ["MockserverFixture", "UnusedScenariosError"]
 
@@ -55,7 +55,8 @@ class MockserverFixture:
     def url(self) -> str:
         """The lane's root (`http://HOST:PORT/lane/<id>`): Anthropic SDKs take this one."""
         suffix = f"/scenario/{self._url_scenario}" if self._url_scenario else ""
-        return self._server.url_for("/", lane=self.lane).rstrip("/") + suffix
+        root: str = self._server.url_for("/", lane=self.lane)
+        return root.rstrip("/") + suffix
 
     @property
     def base_url(self) -> str:
@@ -69,7 +70,7 @@ class MockserverFixture:
     @property
     def api_key(self) -> str:
         """Any key works unless the server was started with `--api-key`."""
-        return os.environ.get("MOCKSERVER_API_KEY", "sk-mockserver-test")
+        return str(os.environ.get("MOCKSERVER_API_KEY", "sk-mockserver-test"))
 
     @property
     def seed(self) -> int:
@@ -270,6 +271,6 @@ class MockserverFixture:
                 self.assert_all_used()
         finally:
             self._server.clear(self.lane)
-            for http, task in self._async_http:
+            for _http, task in self._async_http:
                 close_async_client(task)
             self._async_http.clear()

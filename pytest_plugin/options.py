@@ -47,8 +47,8 @@ REPORT_OPTION = "--mockserver-report"
 UNUSED_ANCHOR = "README.md#unused-scenarios"
 
 
-class MockserverUsageError(pytest.UsageError):
-    """A marker or option of the mockserver plugin is invalid."""
+class MockserverUsageError(ValueError):
+    """A marker or option of the mockserver plugin is invalid (options: a `pytest.UsageError`)."""
 
 
 @dataclass(frozen=True)

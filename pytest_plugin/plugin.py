@@ -61,8 +61,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
-    check_url(config.getoption("mockserver_url", None))
-    path = check_report_path(config.getoption("mockserver_report", None))
+    try:
+        check_url(config.getoption("mockserver_url", None))
+        path = check_report_path(config.getoption("mockserver_report", None))
+    except MockserverUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
     from .summary import Summary
 
     config.pluginmanager.register(Summary(config, path, _seed(config)), "mockserver-summary")

@@ -48,6 +48,7 @@ class ResilienceReport:
     test: str
     rows: list[Row] = field(default_factory=list)
     expected: str = ""
+    client: str = ""
 
     def __iter__(self) -> Any:
         return iter(self.rows)
@@ -84,13 +85,17 @@ class ResilienceReport:
             )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"test": self.test, "expected": self.expected,
+        return {"test": self.test, "client": self.client, "expected": self.expected,
                 "rows": [asdict(row) for row in self.rows]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ResilienceReport:
         return cls(test=data["test"], expected=data.get("expected", ""),
-                   rows=[Row(**row) for row in data["rows"]])
+                   client=data.get("client", ""), rows=[Row(**row) for row in data["rows"]])
+
+    @property
+    def title(self) -> str:
+        return f"{self.test} [{self.client}]" if self.client else self.test
 
     def to_markdown(self) -> str:
         lines = [
@@ -103,14 +108,14 @@ class ResilienceReport:
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        return f"resilience of {self.test}: {self.summary()}\n{self.to_markdown()}"
+        return f"resilience of {self.title}: {self.summary()}\n{self.to_markdown()}"
 
 
 def render_markdown(reports: Iterable[ResilienceReport]) -> str:
     """Every report of the session, one section per test, for the .md report file."""
     parts = ["# mockserver resilience matrix", ""]
     for report in reports:
-        parts += [f"## {report.test}", "", report.summary(), "", report.to_markdown(), ""]
+        parts += [f"## {report.title}", "", report.summary(), "", report.to_markdown(), ""]
     return "\n".join(parts)
 
 
@@ -131,7 +136,7 @@ def terminal_lines(reports: list[ResilienceReport], width: int = 100) -> list[st
     """The plain-text table of the terminal summary."""
     lines = []
     for report in reports:
-        lines.append(f"{report.test}: {report.summary()}")
+        lines.append(f"{report.title}: {report.summary()}")
         fault_w = min(40, max(len(r.fault) for r in report.rows) if report.rows else 5)
         out_w = max((len(r.outcome) for r in report.rows), default=7)
         for row in report.rows:

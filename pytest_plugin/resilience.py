@@ -187,4 +187,5 @@ def run_matrix(ms: Any, call: Callable[[str], Any], faults: Any = "all", *,
         rows.append(Row(fault=spec, layer="-" if spec == BASELINE else _layer(spec),
                         outcome=outcome, detail=detail, requests=requests))
         server.clear(lane)
-    return ResilienceReport(test=ms.nodeid, rows=rows, expected=expected)
+    client = getattr(call, "__qualname__", None) or type(call).__name__
+    return ResilienceReport(test=ms.nodeid, rows=rows, expected=expected, client=client)

@@ -125,7 +125,9 @@ def transcript(lane: str, entries: list[Any], unused: list[dict[str, Any]], *,
     """The whole story of one test's lane, as text for a report section."""
     lines = [f"mockserver lane {lane} (seed {seed}): {len(entries)} request(s)"]
     if not entries:
-        lines.append("no request reached this test's lane: is the client using mockserver.base_url?")
+        lines.append(
+            "no request reached this test's lane: is the client using mockserver.base_url?"
+        )
     for n, entry in enumerate(entries, 1):
         lines.extend(_entry(n, entry))
     for q in unused:

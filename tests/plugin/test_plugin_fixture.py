@@ -48,11 +48,12 @@ def test_fixture_scripts_streams_errors_sequences_and_journal_on_the_tests_lane(
             assert [r.status for r in mockserver.requests] == [500, 200]
 
         def test_model_match_and_tool_calls(mockserver):
-            mockserver.stream(tool_calls=[{"name": "get_weather", "arguments": '{"city": "Paris"}'}],
+            args = '{"city": "Paris"}'
+            mockserver.stream(tool_calls=[{"name": "get_weather", "arguments": args}],
                               model="gpt-4o")
-            reply = mockserver.openai_client().chat.completions.create(model="gpt-4o", messages=MSG)
-            call = reply.choices[0].message.tool_calls[0]
-            assert (call.function.name, call.function.arguments) == ("get_weather", '{"city": "Paris"}')
+            chat = mockserver.openai_client().chat.completions
+            call = chat.create(model="gpt-4o", messages=MSG).choices[0].message.tool_calls[0]
+            assert (call.function.name, call.function.arguments) == ("get_weather", args)
 
         def test_enqueue_dict_times_and_reset(mockserver):
             mockserver.enqueue({"response": {"text": "twice"}, "times": 2})
@@ -153,7 +154,8 @@ def test_seed_option_makes_bytes_repeat_and_shows_in_header(suite):
             ids = [c.id for c in reply]
             out = pathlib.Path(pytestconfig.rootpath, "out.txt")
             with out.open("a") as f:
-                f.write(json.dumps([ids[0], mockserver.requests[0].plan.writes()], default=repr) + "\\n")
+                writes = mockserver.requests[0].plan.writes()
+                f.write(json.dumps([ids[0], writes], default=repr) + "\\n")
         """
     )
     first = suite.runpytest_inprocess("--mockserver-seed", "7")

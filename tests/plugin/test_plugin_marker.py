@@ -24,8 +24,9 @@ def test_marker_enqueues_a_library_scenario_and_applies_faults_to_every_request(
         def test_faults_on_default_and_scripted_answers(mockserver):
             client = mockserver.openai_client()
             mockserver.stream("Scripted answer here")
-            scripted = text(client.chat.completions.create(model="gpt-4.1", messages=MSG, stream=True))
-            default = text(client.chat.completions.create(model="gpt-4.1", messages=MSG, stream=True))
+            chat = client.chat.completions
+            scripted = text(chat.create(model="gpt-4.1", messages=MSG, stream=True))
+            default = text(chat.create(model="gpt-4.1", messages=MSG, stream=True))
             assert scripted == "Scripted"
             assert [r.faults for r in mockserver.requests] == [("close(after=2, mode=clean)",)] * 2
             assert len(default.split()) == 1

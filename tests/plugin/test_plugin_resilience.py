@@ -47,14 +47,15 @@ def test_naive_client_shows_silent_truncation_and_the_report_says_so(suite):
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines([
         "*= mockserver resilience matrix =*",
-        "test_naive_*::test_naive: 2 ok, 1 raised, 2 silent_truncation",
+        "test_naive_*::test_naive [[]naive_chat]: 2 ok, 1 raised, 2 silent_truncation",
         "  close(after=2, mode=clean)  *silent_truncation*returned 'The' (3 of 81 chars)",
-        "*test_careful: *",
+        "*test_careful [[]careful_chat]: 2 ok, 3 raised",
         f"written to {report_md}",
     ])
     text = report_md.read_text()
     assert text.startswith("# mockserver resilience matrix")
-    assert "| `split(mode=every_byte)` | sse | silent_truncation | returned '' (0 of 81 chars) |" in text
+    row = "| `split(mode=every_byte)` | sse | silent_truncation | returned '' (0 of 81 chars) |"
+    assert row in text
 
 
 def test_hanging_client_is_bounded_by_the_timeout_and_json_report(suite):
@@ -71,7 +72,8 @@ def test_hanging_client_is_bounded_by_the_timeout_and_json_report(suite):
                 return r.text
 
         def test_hang(mockserver):
-            report = mockserver.resilience(blocking_call, faults=["silent(seconds=30)"], timeout=0.5)
+            report = mockserver.resilience(
+                blocking_call, faults=["silent(seconds=30)"], timeout=0.5)
             assert report["silent"].outcome == "hang"
             assert report["(none)"].kind == "silent_truncation"  # returns the raw body, not text
 
@@ -85,7 +87,8 @@ def test_hanging_client_is_bounded_by_the_timeout_and_json_report(suite):
 
         def test_async_call(mockserver):
             report = mockserver.resilience(async_call, faults=["status(code=503)"], text="Hi")
-            assert report.outcomes() == {"(none)": "ok", "status(code=503)": "raised HTTPStatusError"}
+            assert report.outcomes() == {
+                "(none)": "ok", "status(code=503)": "raised HTTPStatusError"}
         """
     )
     out = suite.path / "matrix.json"
@@ -99,9 +102,9 @@ def test_hanging_client_is_bounded_by_the_timeout_and_json_report(suite):
 
 
 def test_all_faults_cover_http_observable_layers_with_runnable_specs():
-    from mockserver.faults import parse_faults, registry
-
     from mockserver.pytest_plugin.resilience import all_fault_specs
+
+    from mockserver.faults import parse_faults, registry
 
     specs = all_fault_specs()
     layers = {type(parse_faults(s)[0]).layer for s in specs}

@@ -41,7 +41,7 @@ def test_xdist_workers_each_run_a_server_and_lanes_isolate_tests(suite):
     result.assert_outcomes(passed=13)
     result.stdout.fnmatch_lines([
         "*= mockserver resilience matrix =*",
-        "*::test_matrix_travels_to_the_controller: 1 ok, 1 silent_truncation",
+        "*::test_matrix_travels_to_the_controller [[]naive_chat]: 1 ok, 1 silent_truncation",
     ])
     ports = {}
     for path in suite.path.glob("ports-gw*.txt"):
