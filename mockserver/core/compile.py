@@ -124,9 +124,8 @@ def _draft(response: Response, request: RequestView, seed: int, model: str) -> D
     if request.stream:
         ids = Ids(seed)
         headers = fmt.adapt_headers(base_headers(ids, fmt.stream_content_type))
-        return Draft(
-            200, headers, events=fmt.events(content, request, seed, model), fmt=request.api
-        )
+        events = fmt.events(content, request, seed, model)
+        return Draft(200, headers, events=events, fmt=request.api, content=content, model=model)
     return compile_json(fmt.body(content, request, seed, model), seed=seed, api=request.api)
 
 

@@ -50,6 +50,10 @@ class Draft:
     events: list[Event] | None = None
     body: bytes | None = None
     fmt: str = "chat"  # chat | completions | responses | messages | json
+    #: what the stream says (a `Content`) and the model it names, kept so a fault can render
+    #: the same answer in another shape (e.g. not_streamed renders the non-stream body)
+    content: Any = None
+    model: str = ""
 
     def set_header(self, name: str, value: str) -> None:
         name = name.lower()

@@ -235,3 +235,26 @@ def test_status_openai_body_has_the_four_error_fields(lane):
                    headers={"X-Mock-Fault": "status(code=500)"})
     assert r.status_code == 500
     assert set(json.loads(r.content)["error"]) == {"message", "type", "param", "code"}
+
+
+def test_not_streamed_renders_each_format_s_own_non_stream_body():
+    """The same answer, in the route's non-stream shape (a Message for Anthropic, a Response
+    object for the Responses API), so the client parses a plausible JSON body and no stream."""
+    from mockserver.core.compile import compile_plan
+    from mockserver.core.request import view_for
+    from mockserver.core.scenario import Response
+    from mockserver.faults import parse_faults
+
+    bodies = {
+        "messages": {"model": "claude-sonnet-4.5", "max_tokens": 10, "stream": True,
+                     "messages": [{"role": "user", "content": "hi"}]},
+        "responses": {"model": "gpt-4.1", "input": "hi", "stream": True},
+    }
+    kinds = {"messages": "message", "responses": "response"}
+    for api, body in bodies.items():
+        plan = compile_plan(view_for(api, f"/v1/{api}", body), response=Response(text="Hi there"),
+                            seed=1, model=body["model"], faults=parse_faults("not_streamed"))
+        assert plan.start is not None and plan.start.header("content-type") == "application/json"
+        decoded = json.loads(plan.body())
+        assert decoded["type" if api == "messages" else "object"] == kinds[api]
+        assert "Hi there" in plan.body().decode()
