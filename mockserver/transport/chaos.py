@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from mockserver.core.ids import rng_for
 from mockserver.core.request import RequestView
-from mockserver.faults import Fault, parse_faults, registry
+from mockserver.faults import Fault, parse_faults
 
-__all__ = ["draw", "STREAM_POOL", "PLAIN_POOL"]
+__all__ = ["draw", "pool_for", "STREAM_POOL", "PLAIN_POOL"]
 
-#: faults that make sense on a streamed answer (names not yet registered are skipped)
+#: faults that make sense on a streamed answer
 STREAM_POOL = (
     "close(after=2, mode=abrupt)",
     "close(after=3, mode=reset)",
@@ -41,9 +41,18 @@ PLAIN_POOL = (
 )
 
 
-def _available(pool: tuple[str, ...]) -> list[str]:
-    names = registry()
-    return [spec for spec in pool if spec.split("(", 1)[0] in names]
+#: faults that act only on the chat/completions framing (no `[DONE]` elsewhere)
+_CHAT_ONLY = frozenset({"missing_done"})
+
+
+def pool_for(view: RequestView) -> tuple[str, ...]:
+    """The specs chaos may draw for this request: stream or plain, and only faults that
+    change something on the route's format."""
+    if not view.stream:
+        return PLAIN_POOL
+    if view.api in ("chat", "completions"):
+        return STREAM_POOL
+    return tuple(spec for spec in STREAM_POOL if spec.split("(", 1)[0] not in _CHAT_ONLY)
 
 
 def draw(rate: float, seed: int, lane: str, index: int, view: RequestView) -> Fault | None:
@@ -51,7 +60,4 @@ def draw(rate: float, seed: int, lane: str, index: int, view: RequestView) -> Fa
     rng = rng_for(seed, f"chaos:{lane}:{index}")
     if rng.random() >= rate:
         return None
-    pool = _available(STREAM_POOL if view.stream else PLAIN_POOL)
-    if not pool:
-        return None
-    return parse_faults(rng.choice(pool))[0]
+    return parse_faults(rng.choice(pool_for(view)))[0]

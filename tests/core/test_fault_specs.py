@@ -114,3 +114,15 @@ def test_every_fault_docstring_opens_with_the_client_symptom(name: str) -> None:
     cls: type[Fault] = registry()[name]
     assert cls.layer in ("sse", "payload", "http", "tcp", "ws", "cors")
     assert len(cls.symptom()) > 40
+
+
+def test_every_chaos_pool_spec_parses_and_suits_the_route():
+    from mockserver.core.request import RequestView
+    from mockserver.transport.chaos import PLAIN_POOL, STREAM_POOL, pool_for
+
+    for spec in STREAM_POOL + PLAIN_POOL:
+        assert parse_faults(spec), spec
+    responses = pool_for(RequestView(api="responses", path="/v1/responses", stream=True))
+    assert "missing_done" not in responses and "bom" in responses
+    assert "missing_done" in pool_for(RequestView(api="chat", path="/v1/chat/completions", stream=True))
+    assert pool_for(RequestView(api="chat", path="/v1/chat/completions")) == PLAIN_POOL
