@@ -167,11 +167,13 @@ def _kind(delta: dict[str, Any]) -> str:
 
 def anthropic_events(content: Content, request: RequestView, seed: int, model: str) -> list[Event]:
     """The SSE events of one streamed answer."""
-    message = {
+    message: dict[str, Any] = {
         "id": _message_id(seed), "type": "message", "role": "assistant", "content": [],
         "model": model, "stop_reason": None, "stop_sequence": None, "usage": _usage(content, 1),
     }
-    events = [("role", {"type": "message_start", "message": message})]
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("role", {"type": "message_start", "message": message})
+    ]
     for index, (block, deltas) in enumerate(_blocks(content, seed)):
         events.append(("item", {"type": "content_block_start", "index": index,
                                 "content_block": block}))

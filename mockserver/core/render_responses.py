@@ -232,7 +232,7 @@ def responses_error_event(shape: str, at: int, before: list[Event]) -> Event:
     it), `failed` a terminal `response.failed` built on the stream's `response.created`."""
     message = "The server had an error while processing your request. Sorry about that!"
     if shape == "failed":
-        snapshot = next((e.payload["response"] for e in before if isinstance(e.payload, dict)
+        snapshot: dict[str, Any] = next((e.payload["response"] for e in before if isinstance(e.payload, dict)
                          and isinstance(e.payload.get("response"), dict)), {})
         payload = failed_payload(snapshot, at - 1, message=message)
         return Event(payload=payload, event=payload["type"], kind="error")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from mockserver.errors import ApiError
 
@@ -91,14 +91,14 @@ def validate_fields(body: Mapping[str, Any]) -> None:
         if not ok:
             raise _bad_type(name, _TYPE_WORDS[kind], value)
         word = "decimal" if kind is float else "integer"
-        if low is not None and value < low:
+        if low is not None and float(value) < low:
             raise ApiError(
                 400,
                 f"Invalid '{name}': {word} below minimum value. Expected a value >= {low:g}, "
                 f"but got {value} instead.",
                 param=name, code=f"{word}_below_min_value",
             )
-        if high is not None and value > high:
+        if high is not None and float(value) > high:
             raise ApiError(
                 400,
                 f"Invalid '{name}': {word} above maximum value. Expected a value <= {high:g}, "
@@ -107,7 +107,7 @@ def validate_fields(body: Mapping[str, Any]) -> None:
             )
     for name, kind in _TYPED_FIELDS.items():
         if name in body and body[name] is not None and not isinstance(body[name], kind):
-            expected = _TYPE_WORDS.get(kind, "a string or an array")  # type: ignore[call-overload]
+            expected = _TYPE_WORDS.get(kind, "a string or an array")
             raise _bad_type(name, expected, body[name])
     options = body.get("stream_options")
     if options is not None and not body.get("stream"):
@@ -212,17 +212,18 @@ _ANTHROPIC_FIELDS: dict[str, tuple[type | tuple[type, ...], str, float | None, f
 def _check_anthropic(body: Mapping[str, Any]) -> tuple[str, int]:
     """Anthropic's validation, with its pydantic-style wording ("max_tokens: Field required")."""
     for name, (kind, word, low, high) in _ANTHROPIC_FIELDS.items():
-        value = body.get(name)
+        value: Any = body.get(name)
         if value is None:
             if name in ("model", "max_tokens", "messages"):
                 raise ApiError(400, f"{name}: Field required", param=name)
             continue
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise ApiError(400, f"{name}: Input should be {word}", param=name)
-        if low is not None and value < low:
+        number = cast(float, value)  # numeric: only numeric fields have bounds
+        if low is not None and number < low:
             raise ApiError(400, f"{name}: Input should be greater than or equal to {low}",
                            param=name)
-        if high is not None and value > high:
+        if high is not None and number > high:
             raise ApiError(400, f"{name}: Input should be less than or equal to {high}", param=name)
     messages = body["messages"]
     if not messages:

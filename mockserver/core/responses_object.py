@@ -62,8 +62,12 @@ def response_object(
 ) -> dict[str, Any]:
     """A Response object with the request's settings echoed (openai-wire.md 3.3)."""
     body = request.body
-    reasoning = body.get("reasoning") if isinstance(body.get("reasoning"), dict) else {}
-    text = body.get("text") if isinstance(body.get("text"), dict) else {}
+    reasoning: dict[str, Any] = body.get("reasoning") or {}
+    text: dict[str, Any] = body.get("text") or {}
+    if not isinstance(reasoning, dict):
+        reasoning = {}
+    if not isinstance(text, dict):
+        text = {}
     return {
         "id": rid, "object": "response", "created_at": created, "status": status,
         "background": bool(body.get("background", False)), "completed_at": completed_at,

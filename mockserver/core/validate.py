@@ -6,6 +6,7 @@ so an error says exactly which field of which file is wrong and what was expecte
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -49,15 +50,19 @@ class Doc:
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
-    def str(self, key: str, default: str | None = None) -> str | None:
+    def str(self, key: builtins.str, default: builtins.str | None = None) -> builtins.str | None:
         value = self.data.get(key, default)
         if value is not None and not isinstance(value, str):
             raise self.error(key, f"expected a string, got {type(value).__name__} {value!r}")
         return value
 
     def int(
-        self, key: str, default: int | None = None, *, minimum: int | None = None
-    ) -> int | None:
+        self,
+        key: builtins.str,
+        default: builtins.int | None = None,
+        *,
+        minimum: builtins.int | None = None,
+    ) -> builtins.int | None:
         value = self.data.get(key, default)
         if value is None:
             return None
@@ -67,7 +72,7 @@ class Doc:
             raise self.error(key, f"expected an integer >= {minimum}, got {value}")
         return value
 
-    def number(self, key: str, default: float = 0.0, *, minimum: float = 0.0) -> float:
+    def number(self, key: builtins.str, default: float = 0.0, *, minimum: float = 0.0) -> float:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.error(key, f"expected a number, got {type(value).__name__} {value!r}")
@@ -75,7 +80,7 @@ class Doc:
             raise self.error(key, f"expected a number >= {minimum}, got {value}")
         return float(value)
 
-    def list(self, key: str) -> list[Any] | None:
+    def list(self, key: builtins.str) -> builtins.list[Any] | None:
         value = self.data.get(key)
         if value is None:
             return None
@@ -83,5 +88,5 @@ class Doc:
             raise self.error(key, f"expected a list, got {type(value).__name__}")
         return list(value)
 
-    def sub(self, key: str | int, value: Any) -> Doc:
+    def sub(self, key: builtins.str | builtins.int, value: Any) -> Doc:
         return Doc(value, where=self.where, path=join(self.path, key))

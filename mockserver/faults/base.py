@@ -82,7 +82,7 @@ def param_info(cls: type[Fault]) -> list[dict[str, Any]]:
     """Describe each parameter: name, type, default, allowed values, bounds (for the catalogue)."""
     hints = typing.get_type_hints(cls)
     out = []
-    for f in dataclasses.fields(cls):
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         hint = hints[f.name]
         info: dict[str, Any] = {"name": f.name}
         if typing.get_origin(hint) is Literal:

@@ -15,7 +15,9 @@ from typing import Any
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-__all__ = ["TransportH11Protocol", "TransportWSProtocol", "TRANSPORT_KEY", "transport_of", "bound_port"]
+__all__ = [
+    "TransportH11Protocol", "TransportWSProtocol", "TRANSPORT_KEY", "transport_of", "bound_port",
+]
 
 TRANSPORT_KEY = "mockserver.transport"
 
@@ -34,8 +36,8 @@ def _wrap(app: Any, transport: asyncio.BaseTransport) -> Any:
 class TransportH11Protocol(H11Protocol):
     """uvicorn's h11 protocol, exposing the transport to the app through the scope."""
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
-        super().connection_made(transport)  # type: ignore[arg-type]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
         self.app = _wrap(self.app, transport)
 
 
@@ -49,7 +51,8 @@ class TransportWSProtocol(WebSocketsSansIOProtocol):
 
 def transport_of(scope: dict[str, Any]) -> asyncio.Transport | None:
     extensions = scope.get("extensions") or {}
-    return extensions.get(TRANSPORT_KEY)  # type: ignore[no-any-return]
+    transport: asyncio.Transport | None = extensions.get(TRANSPORT_KEY)
+    return transport
 
 
 def bound_port(server: Any) -> int:

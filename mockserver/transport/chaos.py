@@ -6,6 +6,8 @@ exactly; the chosen fault is logged, journaled and sent back as the `x-mock-faul
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from mockserver.core.ids import rng_for
 from mockserver.core.request import RequestView
 from mockserver.faults import Fault, parse_faults
@@ -55,9 +57,10 @@ def pool_for(view: RequestView) -> tuple[str, ...]:
     return tuple(spec for spec in STREAM_POOL if spec.split("(", 1)[0] not in _CHAT_ONLY)
 
 
-def draw(rate: float, seed: int, lane: str, index: int, view: RequestView) -> Fault | None:
-    """One fault for this request, or None (with probability 1 - rate)."""
+def draw(rate: float, seed: int, lane: str, index: int, pool: Sequence[str]) -> Fault | None:
+    """One fault from `pool` for the `index`-th request of `lane`, or None (probability
+    1 - rate). The draw depends only on (seed, lane, index)."""
     rng = rng_for(seed, f"chaos:{lane}:{index}")
-    if rng.random() >= rate:
+    if rng.random() >= rate or not pool:
         return None
-    return parse_faults(rng.choice(pool_for(view)))[0]
+    return parse_faults(rng.choice(tuple(pool)))[0]

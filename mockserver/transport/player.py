@@ -74,7 +74,9 @@ async def reset_transport(transport: asyncio.Transport | None) -> None:
     transport.abort()
 
 
-async def _await_disconnect(receive: Any, watcher: _Disconnect | None, timeout: float = 2.0) -> None:
+async def _await_disconnect(
+    receive: Any, watcher: _Disconnect | None, timeout: float = 2.0
+) -> None:
     """After dropping the socket, wait until uvicorn has noticed, so it sends nothing more."""
     if watcher is not None:
         await watcher.sleep(timeout)
@@ -135,7 +137,8 @@ async def play(
                     transport.write(_head(op))
                 else:
                     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
-                    await send({"type": "http.response.start", "status": op.status, "headers": headers})
+                    start = {"type": "http.response.start", "status": op.status, "headers": headers}
+                    await send(start)
             elif isinstance(op, Write):
                 if transport is not None and transport.is_closing():
                     note("client_disconnected", sent)

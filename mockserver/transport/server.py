@@ -38,8 +38,8 @@ def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning"
         app,
         host=host,
         port=port,
-        http=TransportH11Protocol,  # type: ignore[arg-type]
-        ws=TransportWSProtocol,  # type: ignore[arg-type]
+        http=TransportH11Protocol,
+        ws=TransportWSProtocol,
         lifespan="off",
         log_level=log_level,
         access_log=False,

@@ -146,7 +146,9 @@ class ServerState:
                 ids.append(queued.id)
             return ids
 
-    def take(self, lane_id: str, path: str, model: str | None, *, peek: bool = False) -> tuple[Scenario, int] | None:
+    def take(
+        self, lane_id: str, path: str, model: str | None, *, peek: bool = False
+    ) -> tuple[Scenario, int] | None:
         """The first queued scenario matching (path, model) and its use index; consumes one use."""
         with self.lock:
             lane = self.lane(lane_id)

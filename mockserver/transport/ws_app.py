@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from mockserver.core.ids import rng_for
 from mockserver.core.scenario import Response, Scenario
 from mockserver.core.ws_ops import Accept, Close, Deny, Pause, Send, WsOp, WsSetup
 from mockserver.core.ws_session import WS_CHAOS_POOL, WsSession, given_key, is_beta
-from mockserver.errors import ApiError, ConfigError
-from mockserver.faults import Fault, parse_faults
-from mockserver.transport import ws
+from mockserver.errors import ApiError
+from mockserver.faults import Fault
+from mockserver.transport import chaos, ws
+from mockserver.transport.choose import Choice, choose
 from mockserver.transport.routing import Route
 from mockserver.transport.state import JournalEntry
 
@@ -37,65 +37,54 @@ _BODY_LIMIT = 1000
 
 @dataclass
 class _Choice:
-    scenario: Scenario | None = None
-    name: str | None = None
-    use: int = 0
-    queued: bool = False
-    accounted: int = 1
+    """The shared `Choice` plus what a connection tracks while it answers a sequence."""
+
+    base: Choice = field(default_factory=Choice)
     model: str | None = None
-    faults: list[Fault] = field(default_factory=list)
+    accounted: int = 1
+
+    @property
+    def scenario(self) -> Scenario | None:
+        return self.base.scenario
+
+    @property
+    def name(self) -> str | None:
+        return self.base.name
+
+    @property
+    def use(self) -> int:
+        return self.base.use
+
+    @property
+    def queued(self) -> bool:
+        return self.base.queued
+
+    @property
+    def faults(self) -> list[Fault]:
+        return self.base.faults
 
 
 def _choose(
     app: Any, route: Route, headers: dict[str, str], model: str | None, index: int
 ) -> _Choice:
-    state, config = app.state, app.state.config
-    choice = _Choice(model=model)
-    header = headers.get("x-mock-fault")
-    if header:
-        try:
-            choice.faults.extend(parse_faults(header))
-        except ConfigError as exc:
-            raise ApiError(400, f"Invalid X-Mock-Fault header: {exc}", param="x-mock-fault",
-                           code="invalid_fault_spec") from None
-    name = headers.get("x-mock-scenario") or route.scenario or config.scenario
-    if name:
-        if name not in state.library:
-            known = ", ".join(sorted(state.library)) or "none"
-            raise ApiError(404, f"Unknown scenario {name!r}; known scenarios: {known}",
-                           param="x-mock-scenario", code="unknown_scenario")
-        choice.scenario, choice.name = state.library[name], name
-        choice.use = state.library_use(route.lane, name)
-    else:
-        taken = state.take(route.lane, route.path, model)
-        if taken is not None:
-            choice.scenario, choice.use = taken
-            choice.name, choice.queued = choice.scenario.name or "queued", True
-    if choice.scenario is not None:
-        choice.faults = list(choice.scenario.faults) + choice.faults
-    elif config.chaos > 0:
-        rng = rng_for(config.seed, f"chaos:{route.lane}:{index}")
-        if rng.random() < config.chaos:
-            choice.faults += parse_faults(rng.choice(WS_CHAOS_POOL))
-            choice.name = "chaos"
-    choice.faults += list(config.faults)
-    return choice
+    config = app.state.config
+    base = choose(
+        app.state, route, headers, model=model, index=index,
+        draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index, WS_CHAOS_POOL),
+    )
+    return _Choice(base=base, model=model)
 
 
 def _setup(app: Any, protocol: str, choice: _Choice, route: Route, headers: dict[str, str],
            subprotocols: tuple[str, ...], model: str | None, index: int) -> tuple[WsSetup, Any]:
-    from mockserver.transport.app import _seed_for  # app imports this module
-
     config = app.state.config
-    seed = _seed_for(config.seed, route.lane, index)
+    seed = choice.base.seed
     responses: tuple[Response, ...] = (Response(),)
     timing = config.timing
     script = None
     if choice.scenario is not None:
         scenario = choice.scenario
         responses = scenario.responses[min(choice.use, len(scenario.responses) - 1):]
-        if scenario.seed is not None:
-            seed = scenario.seed + choice.use
         timing = scenario.timing or timing
         script = responses[0].ws
     setup = WsSetup(
