@@ -83,7 +83,7 @@ class _Items:
         if self.message_id is not None:
             status = "incomplete" if self.incomplete else "completed"
             out.append(self.message(status, [self.text_part(self.content.text)]))
-        for call, item_id in zip(self.content.calls, self.call_ids):
+        for call, item_id in zip(self.content.calls, self.call_ids, strict=True):
             out.append(self.call(call, item_id, call.arguments, "completed"))
         return out
 
@@ -151,7 +151,7 @@ def _message_events(items: _Items, index: int, request: RequestView, seed: int
 
 def _call_events(items: _Items, first: int) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = []
-    for offset, (call, item_id) in enumerate(zip(items.content.calls, items.call_ids)):
+    for offset, (call, item_id) in enumerate(zip(items.content.calls, items.call_ids, strict=True)):
         index = first + offset
         common = {"item_id": item_id, "output_index": index}
         out.append(("item", _event("response.output_item.added", output_index=index,
@@ -232,8 +232,11 @@ def responses_error_event(shape: str, at: int, before: list[Event]) -> Event:
     it), `failed` a terminal `response.failed` built on the stream's `response.created`."""
     message = "The server had an error while processing your request. Sorry about that!"
     if shape == "failed":
-        snapshot: dict[str, Any] = next((e.payload["response"] for e in before if isinstance(e.payload, dict)
-                         and isinstance(e.payload.get("response"), dict)), {})
+        snapshots = (
+            e.payload["response"] for e in before
+            if isinstance(e.payload, dict) and isinstance(e.payload.get("response"), dict)
+        )
+        snapshot: dict[str, Any] = next(snapshots, {})
         payload = failed_payload(snapshot, at - 1, message=message)
         return Event(payload=payload, event=payload["type"], kind="error")
     flat = "flat" if shape == "event_error" else "nested"

@@ -1,12 +1,12 @@
 """The Fault base class: validated parameters and one hook per pipeline stage.
 
-    Client <─ bytes ─ player <─ WirePlan <─ compile_plan ──────────────────────────────┐
-                                               on_draft    status, headers, body shape │
-                                               on_payload  JSON objects of events       │ each fault
-                                               on_events   serialized events            │ implements
-                                               on_frames   encoded bytes per event      │ the hooks it
-                                               on_wire     ops: writes, sleeps, close   │ needs
-                                               on_cors     the CORS policy              ┘
+    Client <─ bytes ─ player <─ WirePlan <─ compile_plan ─────────────────────────┐
+                                          on_draft    status, headers, body shape │
+                                          on_payload  JSON objects of events      │ each fault
+                                          on_events   serialized events           │ implements
+                                          on_frames   encoded bytes per event     │ the hooks it
+                                          on_wire     ops: writes, sleeps, close  │ needs
+                                          on_cors     the CORS policy             ┘
     WebSocket: WsSession (core/ws_session.py) ─► on_ws  each batch of WS ops of a connection
 
 A WebSocket connection is interactive, so it has no single plan: the session produces one

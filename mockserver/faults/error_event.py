@@ -49,8 +49,9 @@ def error_event_for(fmt: str, shape: Shape, at: int, before: list[Event] | None 
 class ErrorEvent(Fault):
     """After a 200 and `at - 1` good events, the server sends an error event and ends the body
     (no `[DONE]`): with `shape=openai` openai-python raises `openai.APIError` (not an
-    `APIStatusError`: no status code, so retry classifiers skip it); with `shape=event_error` openai-python's chat stream does not
-    raise but yields one chunk whose fields are all None, then ends as if complete.
+    `APIStatusError`: no status code, so retry classifiers skip it); with `shape=event_error`
+    openai-python's chat stream does not raise but yields one chunk whose fields are all None,
+    then ends as if complete.
 
     httpx-sse delivers the error as an ordinary event (`event` is `message` or `error`).
     Responses and Anthropic streams get their own shapes (docs/formats.md): Responses

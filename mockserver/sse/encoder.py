@@ -55,7 +55,7 @@ def encode_event(
 def _check(*, event: str | None, id: str | None, retry: int | None) -> None:
     for name, value in (("event", event), ("id", id)):
         if value is not None and ("\r" in value or "\n" in value):
-            raise ValueError(f"SSE {name} {value!r} contains a line break; it would split the event")
+            raise ValueError(f"SSE {name} {value!r} has a line break; it would split the event")
     if id is not None and "\0" in id:
         raise ValueError(f"SSE id {id!r} contains NUL; WHATWG parsers ignore such an id")
     if retry is not None and retry < 0:
