@@ -39,7 +39,7 @@ def test_unused_scenario_fails_teardown_naming_it_and_the_opt_out(suite):
 def test_failing_test_gets_a_transcript_of_what_was_received_and_sent(suite):
     suite.makepyfile(
         """
-        import httpx2, openai, pytest
+        import httpcore2, httpx2, openai, pytest
 
         def test_client_breaks(mockserver):
             mockserver.stream("Hello there, world", faults=["close(after=2, mode=reset)"])
@@ -47,7 +47,9 @@ def test_failing_test_gets_a_transcript_of_what_was_received_and_sent(suite):
             stream = client.chat.completions.create(
                 model="gpt-4.1", messages=[{"role": "user", "content": "Say hi"}], stream=True)
             text = ""
-            with pytest.raises((openai.APIConnectionError, httpx2.ReadError)):
+            with pytest.raises(
+                (openai.APIConnectionError, httpx2.ReadError, httpcore2.ReadError)
+            ):
                 for chunk in stream:
                     text += chunk.choices[0].delta.content or ""
             assert text == "Hello there, world"
