@@ -46,7 +46,7 @@ class MockserverFixture:
         self._url_scenario: str | None = None
         self._count = 0
         self._async_http: list[Any] = []
-        self._final: str | None = None
+        self._final: tuple[list[Any], list[dict[str, Any]]] | None = None  # at teardown
         self.resilience_reports: list[Any] = []
         self._apply_marker()
 
@@ -216,10 +216,8 @@ class MockserverFixture:
 
     def transcript(self) -> str:
         """What the server received and sent for this test, one block per request."""
-        if self._final is not None:
-            return self._final
-        return transcript(self.lane, self.requests, self.unused(), seed=self._session.seed,
-                          labels=self._labels)
+        entries, unused = self._final or (self.requests, self.unused())
+        return transcript(self.lane, entries, unused, seed=self._session.seed, labels=self._labels)
 
     # -- clients and the resilience matrix ------------------------------------------------
     def openai_client(self, **kw: Any) -> Any:
@@ -265,7 +263,7 @@ class MockserverFixture:
     def close(self, *, check_unused: bool) -> None:
         """Teardown: re-raise server errors, check unused scenarios, free the lane."""
         try:
-            self._final = self.transcript()
+            self._final = (self.requests, self.unused())  # rendered only if the test fails
             self._server.check()
             if check_unused and self.options.assert_all_used:
                 self.assert_all_used()
