@@ -83,7 +83,10 @@ class MockserverFixture:
                faults: Any = (), timing: Any = None, times: int | str = 1,
                finish_reason: str | None = None, usage: Mapping[str, Any] | None = None,
                path: str | None = None) -> str:
-        """Queue one scripted answer (streamed when the request asks for a stream)."""
+        """Queue one scripted answer (streamed when the request asks for a stream).
+
+        `model` / `path` restrict it to requests for that model / API path; `faults` are
+        spec strings (or mappings, or Fault objects); `times` is a count or "always"."""
         response: dict[str, Any] = {}
         for key, value in (("text", text), ("finish_reason", finish_reason), ("usage", usage)):
             if value is not None:
