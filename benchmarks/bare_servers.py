@@ -55,7 +55,8 @@ def starlette_sse_app(sample: Sample):  # type: ignore[no-untyped-def]
     async def stream(request: Request) -> StreamingResponse:
         await request.body()
         q = request.query_params
-        n, gap, first = int(q.get("n", "20")), float(q.get("gap_ms", 0)), float(q.get("first_ms", 0))
+        n, gap = int(q.get("n", "20")), float(q.get("gap_ms", 0))
+        first = float(q.get("first_ms", 0))
         split = int(q.get("split", 0))
 
         async def gen():  # type: ignore[no-untyped-def]

@@ -1,14 +1,15 @@
-"""(5) Memory: RSS of the server process idle, while streaming one long stream, and while
-holding 1000 idle streams, against bare Starlette in the same run.
+"""(5) Memory: RSS of the server process idle, while streaming one long stream, and while holding
+1000 idle streams, against bare Starlette in the same run.
 
 RSS is read with psutil from the server's PID every 20 ms. For the long stream we report the
-peak and the growth over the RSS just before the request (the script is loaded at start-up
-with `--scenarios`, so its own storage is not counted as streaming cost). Ours runs twice: idle
-and held streams on a server started plainly, long streams on one started with the scripts. "Flat in stream length" compares
-the growth of a stream ten times shorter with the full one: the difference must stay within
-2 MB. Idle streams: 1000 sockets each send a request whose first event is 60 s away, and RSS
-is read once they are all held. Target: at most 1.2x bare Starlette's RSS in every state.
-Bound: a stream still running after 75 s is cut, and the peak so far is reported.
+peak and the growth over the RSS just before the request (the script is loaded at start-up with
+`--scenarios`, so its own storage is not counted as streaming cost). Ours runs twice: idle and
+held streams on a server started plainly, long streams on one started with the scripts. "Flat in
+stream length" compares the growth of a stream ten times shorter with the full one: the
+difference must stay within 2 MB. Idle streams: 1000 sockets each send a request whose first
+event is 60 s away, and RSS is read once they are all held. Target: at most 1.2x bare
+Starlette's RSS in every state. Bound: a stream still running after 75 s is cut, and the peak so
+far is reported.
 """
 
 from __future__ import annotations

@@ -29,7 +29,15 @@ from bench_sse import load
 from bench_startup import free_port, time_to_accept
 from bench_timing import GAP_MS
 from common import (
-    BENCH_DIR, PY, Proc, long_scenarios, median_ratio, pct, rounds, spawn_bare, spawn_ours,
+    BENCH_DIR,
+    PY,
+    Proc,
+    long_scenarios,
+    median_ratio,
+    pct,
+    rounds,
+    spawn_bare,
+    spawn_ours,
     wait_port,
 )
 from report import Row

@@ -2,14 +2,14 @@
 
 Workloads (full run; `--quick` shrinks them): one stream of 200k chat chunks, 100 concurrent
 streams of 1k chunks, 1000 concurrent streams of 1k chunks. Ours gets each as a scripted
-scenario (`chunks: ["tok"] * n`, loaded with `--scenarios`, chosen by URL), so the request goes through
-scenario -> plan -> player with no fault. The baselines replay the very bytes mockserver sent
-for a short stream (sample.py), one event per write. The load client (loadclient.py) runs in
-its own process; its CPU share is reported so it can be seen not to be the bottleneck. Ours is
-restarted before each workload (its journal keeps every plan; see README). Bounds: one load
+scenario (`chunks: ["tok"] * n`, loaded with `--scenarios`, chosen by URL), so the request goes
+through scenario -> plan -> player with no fault. The baselines replay the very bytes mockserver
+sent for a short stream (sample.py), one event per write. The load client (loadclient.py) runs
+in its own process; its CPU share is reported so it can be seen not to be the bottleneck. Ours
+is restarted before each workload (its journal keeps every plan; see README). Bounds: one load
 run stops after 30 s and reports the rate so far (noted in the row), no new round starts after
-45 s of a workload, and one 1k-chunk request per server warms up.
-Target: ours >= 1.0x bare Starlette; the ratio to raw asyncio is reported as context.
+45 s of a workload, and one 1k-chunk request per server warms up. Target: ours >= 1.0x bare
+Starlette; the ratio to raw asyncio is reported as context.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ import subprocess
 import sys
 
 from common import (
-    BENCH_DIR, PY, Proc, long_scenarios, median_ratio, rounds, spawn_bare, spawn_ours,
+    BENCH_DIR,
+    PY,
+    Proc,
+    long_scenarios,
+    median_ratio,
+    rounds,
+    spawn_bare,
+    spawn_ours,
 )
 from report import Row
 from sample import capture, load_sample
@@ -84,7 +91,9 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
             cpu: dict[str, list[float]] = {}
             partial: dict[str, int] = {}
 
-            def contender(name: str, port: int, path: str):  # type: ignore[no-untyped-def]
+            def contender(name: str, port: int, path: str, streams: int = streams,
+                          expect: int = expect, cpu: dict[str, list[float]] = cpu,
+                          partial: dict[str, int] = partial):  # type: ignore[no-untyped-def]
                 def measure() -> float:
                     p = procs[0].port if name == "ours" else port
                     res = load(p, path, streams, expect, deadline=deadline)

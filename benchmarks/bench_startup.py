@@ -91,11 +91,13 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
         c["ours_m"] = lambda: (lambda p: time_to_accept(
             [PY, "-m", "mockserver", "serve", "--port", str(p)], p))(free_port())
     res = rounds(n, c)
-    sc = {"bare": lambda: session_start("uvicorn"), "httpserver": lambda: session_start("httpserver")}
+    sc = {"bare": lambda: session_start("uvicorn"),
+          "httpserver": lambda: session_start("httpserver")}
     if ctx.ours:
         sc["ours"] = lambda: session_start("mockserver")
     ses = rounds(n, sc)
-    med = {k: statistics.median(v) for k, v in {**res, **{"s_" + k: v for k, v in ses.items()}}.items()}
+    both = {**res, **{"s_" + k: v for k, v in ses.items()}}
+    med = {k: statistics.median(v) for k, v in both.items()}
     ctx.say(", ".join(f"{k} {v:.0f} ms" for k, v in med.items()))
     note = "" if ctx.ours else "mockserver not available yet: baselines only"
     o, om, so = med.get("ours"), med.get("ours_m"), med.get("s_ours")

@@ -1,14 +1,14 @@
 """(4) Timing fidelity: does a scripted pause arrive when the script says, and do split writes
 arrive as separate reads?
 
-- Pacing: 50 chunks with a scripted 20 ms gap (`timing: {chunk_ms: 20}`), read by a blocking
-  raw socket that timestamps each event (wire.py). Reported: |error| p99 against the schedule
-  and the drift over the stream, each the median over rounds (a shared machine's occasional
-  stall lands in one round, not in the figure). Targets: p99 < 1 ms, drift < 1 ms. Baseline: bare Starlette
-  with chained `asyncio.sleep(0.02)` between yields (the naive way, which drifts).
-- Split: `X-Mock-Fault: split(mode=bytes, size=64, gap_ms=1)` on a 20-chunk stream; the share
-  of writes (HTTP chunk frames) that reach the reader alone in their own `recv`. Target
-  >= 99%. Baseline: bare Starlette yielding 64-byte pieces with `asyncio.sleep(0.001)`.
+- Pacing: 50 chunks with a scripted 20 ms gap (`timing: {chunk_ms: 20}`), read by a blocking raw
+  socket that timestamps each event (wire.py). Reported: |error| p99 against the schedule and
+  the drift over the stream, each the median over rounds (a shared machine's occasional stall
+  lands in one round, not in the figure). Targets: p99 < 1 ms, drift < 1 ms. Baseline: bare
+  Starlette with chained `asyncio.sleep(0.02)` between yields (the naive way, which drifts).
+- Split: `X-Mock-Fault: split(mode=bytes, size=64, gap_ms=1)` on a 20-chunk stream; the share of
+  writes (HTTP chunk frames) that reach the reader alone in their own `recv`. Target >= 99%.
+  Baseline: bare Starlette yielding 64-byte pieces with `asyncio.sleep(0.001)`.
 """
 
 from __future__ import annotations

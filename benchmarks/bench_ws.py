@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from admin import enqueue
@@ -65,8 +66,8 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
         rows: list[Row] = []
         for label, streams, n in loads:
             hello = [json.dumps({"type": "message", "n": n})]
-            c = {"websockets": lambda p=procs[0].port: ws_load(p, "/", streams, n + 1, hello),
-                 "starlette": lambda p=procs[1].port: ws_load(p, "/", streams, n + 1, hello)}
+            c = {"websockets": partial(ws_load, procs[0].port, "/", streams, n + 1, hello),
+                 "starlette": partial(ws_load, procs[1].port, "/", streams, n + 1, hello)}
             if ws_ok:
                 lane = f"ws{n}"
                 enqueue(ours.port, {"response": {"chunks": ["tok"] * n}, "times": "always"},
@@ -74,14 +75,15 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                 msgs = [json.dumps({"type": "auth", "api_key": "test"}),
                         json.dumps({"type": "message", "model": "gpt-4.1", "content": "hi",
                                     "stream": True})]
-                c["ours"] = lambda: ws_load(ours.port, f"/lane/{lane}/v1/ws/chat", streams,
-                                            n + 2, msgs)
+                c["ours"] = partial(ws_load, ours.port, f"/lane/{lane}/v1/ws/chat", streams,
+                                    n + 2, msgs)
             res = rounds(ctx.rounds, {k: (lambda f=f: float(f()["events_per_s"]))
                                       for k, f in c.items()})
             med = {k: sorted(v)[len(v) // 2] for k, v in res.items()}
             o = med.get("ours")
-            note = "" if ws_ok else "ours: /v1/ws/chat not served yet; baselines only"
-            for base, name in (("websockets", "bare websockets"), ("starlette", "bare Starlette WS")):
+            note = "" if ws_ok else "ours: /v1/ws/chat not served; baselines only"
+            for base, name in (("websockets", "bare websockets"),
+                               ("starlette", "bare Starlette WS")):
                 ratio = median_ratio(res["ours"], res[base]) if o else None
                 tgt = base == "websockets"
                 rows.append(Row("ws", f"msgs/s, {label}", "msg/s", o, name, med[base], ratio,

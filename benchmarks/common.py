@@ -174,7 +174,7 @@ def rounds(n: int, contenders: dict[str, Callable[[], float]],
 
 def median_ratio(a: list[float], b: list[float]) -> float:
     """Median over rounds of a[i] / b[i] (the same-round ratio, not a ratio of medians)."""
-    ratios = [x / y for x, y in zip(a, b) if y]
+    ratios = [x / y for x, y in zip(a, b, strict=False) if y]
     return statistics.median(ratios) if ratios else float("nan")
 
 

@@ -1,15 +1,16 @@
 """The load client: N concurrent SSE or WebSocket streams over raw sockets, counting events.
 
-Run in its own process (`python benchmarks/loadclient.py sse|ws --port P ...`); prints one
-JSON line: events, seconds, events_per_s, client CPU seconds, and errors.
+Run in its own process (`python benchmarks/loadclient.py sse|ws --port P ...`); prints one JSON
+line: events, seconds, events_per_s, client CPU seconds, and errors.
 
 Why raw sockets and an `asyncio.Protocol`: the client must not be the bottleneck. Counting SSE
-events is one `bytes.count(b"\\n\\n")` per read (HTTP chunk framing uses CRLF, so it never
-adds a false match; one byte is carried over so a boundary split across reads still counts).
-WebSocket frames are walked header by header (server frames are unmasked), which costs far
-less per message than a full client library. `--deadline S` bounds a run: the client stops
-reading after S seconds and reports the events received so far over that time, `partial`. `cpu_share` (client CPU / wall) shows how close
-the client came to saturating its own core; run.py reports it next to every figure.
+events is one `bytes.count(b"\\n\\n")` per read (HTTP chunk framing uses CRLF, so it never adds
+a false match; one byte is carried over so a boundary split across reads still counts).
+WebSocket frames are walked header by header (server frames are unmasked), which costs far less
+per message than a full client library. `--deadline S` bounds a run: the client stops reading
+after S seconds and reports the events received so far over that time, `partial`. `cpu_share`
+(client CPU / wall) shows how close the client came to saturating its own core; run.py reports
+it next to every figure.
 """
 
 from __future__ import annotations

@@ -67,8 +67,8 @@ def render_table(rows: list[Row]) -> str:
         base = f"{fmt(r.base, r.unit)} ({r.baseline})" if r.baseline else ""
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None and not math.isnan(r.ratio) else ""
         body.append([r.bench, r.metric, fmt(r.ours, r.unit), base, ratio, r.target, met])
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *body)]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [line.format(*head), line.format(*("-" * w for w in widths))]
     out += [line.format(*row) for row in body]
     notes = [f"  [{r.bench}] {r.metric}: {r.note}" for r in rows if r.note]

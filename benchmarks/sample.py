@@ -44,7 +44,8 @@ class Sample:
         return len(self.head) + n + len(self.tail)
 
     def save(self, path: Path) -> Path:
-        data = {k: [e.decode("latin-1") for e in getattr(self, k)] for k in ("head", "body", "tail")}
+        data = {k: [e.decode("latin-1") for e in getattr(self, k)]
+                for k in ("head", "body", "tail")}
         path.write_text(json.dumps({**data, "source": self.source}))
         return path
 
