@@ -121,7 +121,6 @@ def _load(paths: Sequence[str]) -> list[Any]:
 def _serve(args: argparse.Namespace) -> int:
     from mockserver.core.scenario import REALISTIC_TIMING
     from mockserver.faults import parse_faults
-    from mockserver.fixtures.library import builtin_scenarios
     from mockserver.transport.security import check_bind
     from mockserver.transport.server import MockServer
     from mockserver.transport.state import ServerConfig
@@ -130,7 +129,7 @@ def _serve(args: argparse.Namespace) -> int:
     if not 0.0 <= args.chaos <= 1.0:
         raise ConfigError(f"--chaos must be between 0 and 1, got {args.chaos}")
     faults = tuple(f for spec in args.fault for f in parse_faults(spec))
-    scenarios = list(builtin_scenarios()) + _load(args.scenarios)
+    scenarios = _load(args.scenarios)
     config = ServerConfig(
         host=args.host,
         api_key=args.api_key,
@@ -143,13 +142,18 @@ def _serve(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         log=not args.quiet,
     )
-    names = {s.name for s in scenarios}
-    if args.scenario and args.scenario not in names:
-        raise ConfigError(
-            f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
-        )
+    if args.scenario and args.scenario not in {s.name for s in scenarios}:
+        from mockserver.fixtures.library import builtin_scenarios
+
+        if args.scenario not in {s.name for s in builtin_scenarios()}:
+            raise ConfigError(
+                f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
+            )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
-    server = MockServer(args.host, args.port, config=config, scenarios=scenarios)
+    # the built-in library is read on first use; --scenarios files are read above and win
+    server = MockServer(args.host, args.port, config=config)
+    for scenario in scenarios:
+        server.state.add_library(scenario)
 
     def stop(*_: object) -> None:
         raise KeyboardInterrupt

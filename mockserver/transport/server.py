@@ -51,6 +51,13 @@ def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning"
     )
 
 
+def _builtin_library() -> tuple[Scenario, ...]:
+    from mockserver.fixtures.library import builtin_scenarios
+
+    scenarios: tuple[Scenario, ...] = builtin_scenarios()
+    return scenarios
+
+
 class MockServer:
     """Start/stop a mock server in a thread; context manager; journal and scenario helpers."""
 
@@ -69,11 +76,9 @@ class MockServer:
         self.host = host
         self.port = port
         self.config = config
-        if not scenarios:
-            from mockserver.fixtures.library import builtin_scenarios
-
-            scenarios = builtin_scenarios()
         self.state = ServerState(config, scenarios)
+        if not scenarios:  # the built-in library, read on first use (not at start-up)
+            self.state.library.defer(_builtin_library)
         self.app = MockApp(self.state)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
