@@ -11,11 +11,20 @@ Pieces, pauses and seed are the ones the SSE stream of the same scenario uses (c
 and compile.schedule). With `stream: false` the whole text comes as one chunk, then done.
 With `--api-key`, a `message` before a successful auth (or a valid `Authorization: Bearer`
 on the handshake) gets an error and close 1008.
+
+Per message the answer costs one string concatenation: the constant envelope of a chunk is
+encoded once, only the piece is escaped (`json.encoder.encode_basestring`, the very function
+`json.dumps(..., ensure_ascii=False)` uses for strings), and the messages are produced lazily,
+as plain `str` (an unnumbered single-frame text message, see ws_session.py), while they are
+played. Only a paced answer (non-zero timing) is built whole, to take its pauses from
+`compile.schedule`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
 from mockserver.core.content import resolve
@@ -36,6 +45,15 @@ __all__ = ["ChatProtocol", "DEFAULT_CHAT_MODEL"]
 
 DEFAULT_CHAT_MODEL = "gpt-4.1"
 PATH = "/v1/ws/chat"
+#: json_text({"type": "chunk", "content": piece}) == _CHUNK + encode_basestring(piece) + "}"
+_CHUNK = '{"type":"chunk","content":'
+_DONE = json_text({"type": "done"})
+
+
+def _messages(pieces: Sequence[str]) -> Iterator[str]:
+    for piece in pieces:
+        yield _CHUNK + encode_basestring(piece) + "}"
+    yield _DONE
 
 
 def _error(message: str) -> Send:
@@ -56,7 +74,8 @@ class ChatProtocol:
     def opening(self) -> list[WsOp]:
         return []
 
-    def receive(self, data: str | bytes) -> list[WsOp]:
+    def receive(self, data: str | bytes) -> Iterable[WsOp | str]:
+        """The answer: ops, with each plain text message as a `str` (produced lazily)."""
         if isinstance(data, bytes):
             return [_error("Binary messages are not supported: send JSON text messages.")]
         try:
@@ -79,7 +98,7 @@ class ChatProtocol:
         self.authed = True
         return [Send(json_text({"type": "auth_success"}))]
 
-    def _message(self, message: dict[str, Any]) -> list[WsOp]:
+    def _message(self, message: dict[str, Any]) -> Iterable[WsOp | str]:
         if not self.authed:
             return [_error("Not authenticated: send {\"type\":\"auth\",\"api_key\":...} first."),
                     Close(1008, "authentication required")]
@@ -106,11 +125,13 @@ class ChatProtocol:
         pieces = list(resolve(response, view, seed).pieces)
         if message.get("stream", True) is False:
             pieces = ["".join(pieces)]
-        messages = [{"type": "chunk", "content": p} for p in pieces] + [{"type": "done"}]
-        ops: list[WsOp] = []
-        pauses = delays(len(messages), self.setup.timing, seed)
-        for pause, item in zip(pauses, messages, strict=True):
+        timing = self.setup.timing
+        if timing is None or timing.is_zero:  # compile.schedule: no pauses at all
+            return _messages(pieces)
+        ops: list[WsOp | str] = []
+        pauses = delays(len(pieces) + 1, timing, seed)
+        for pause, text in zip(pauses, _messages(pieces), strict=True):
             if pause:
                 ops.append(Pause(pause))
-            ops.append(Send(json_text(item)))
+            ops.append(text)
         return ops

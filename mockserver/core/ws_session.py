@@ -16,7 +16,7 @@ messages give the same ops, byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from mockserver.core.formats import openai_error_body
@@ -140,24 +140,62 @@ class WsSession:
             return []
         return self._finish(self.protocol.receive(data))
 
-    def _finish(self, ops: list[WsOp]) -> list[WsOp]:
+    def stream(self, data: str | bytes) -> Iterator[WsOp | str]:
+        """`receive` for the player: the same messages, produced while they are played.
+
+        With no faults the batch is never materialised: the protocol's messages are numbered,
+        logged and counted one by one, and a plain single-frame text message stays a `str`
+        (no `Send` per message). With faults, which see whole batches, it is `receive`.
+        """
+        if self.closed:
+            return iter(())
+        if self.faults:
+            return iter(self.receive(data))
+        self.turn += 1
+        return self._flow(self.protocol.receive(data))
+
+    def _flow(self, ops: Iterable[WsOp | str]) -> Iterator[WsOp | str]:
+        log = self.log
+        for op in ops:
+            if isinstance(op, str):
+                self.sent += 1
+                if len(log) < _LOG_LIMIT:
+                    log.extend(describe_ops([Send(op, self.sent)]))
+                yield op
+                continue
+            if isinstance(op, Send) and op.index == 0:
+                self.sent += 1
+                op = Send(op.data, self.sent, op.fragments, op.ping)
+            elif isinstance(op, Send):
+                self.sent += 1
+            if len(log) < _LOG_LIMIT:
+                log.extend(describe_ops([op]))
+            yield op
+            if isinstance(op, (Close, Deny)):
+                self.closed = True
+                return
+
+    def _finish(self, ops: Iterable[WsOp | str]) -> list[WsOp]:
         number = self.sent
         numbered: list[WsOp] = []
-        for op in ops:
-            if isinstance(op, Send) and op.index == 0:
+        for item in ops:
+            if isinstance(item, str):
                 number += 1
-                op = Send(op.data, number, op.fragments, op.ping)
-            numbered.append(op)
-        ops = numbered
+                item = Send(item, number)
+            elif isinstance(item, Send) and item.index == 0:
+                number += 1
+                item = Send(item.data, number, item.fragments, item.ping)
+            numbered.append(item)
+        batch = numbered
         for i, fault in enumerate(self.faults):
             ctx = WsContext(
                 protocol=self.protocol.name, turn=self.turn, seed=self.setup.seed,
                 first_turn=self.protocol.first_turn, sent=self.sent,
                 rng=rng_for(self.setup.seed, f"fault:{i}:{fault.name}:{self.turn}"),
             )
-            ops = list(fault.on_ws(ops, ctx))
+            batch = list(fault.on_ws(batch, ctx))
         out: list[WsOp] = []
-        for op in ops:
+        for op in batch:
             out.append(op)
             if isinstance(op, (Close, Deny)):
                 self.closed = True

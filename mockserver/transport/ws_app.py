@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -113,9 +114,13 @@ class _Player:
         self.status = 101
         self.faults = ""
 
-    async def play(self, ops: list[WsOp]) -> None:
+    async def play(self, ops: Iterable[WsOp | str]) -> None:
+        send = self.send
         for op in ops:
-            if isinstance(op, Send):
+            if type(op) is str:  # a plain text message (WsSession.stream), the hot path
+                await send({"type": "websocket.send", "text": op})
+                self.sent += len(op) if op.isascii() else len(op.encode())
+            elif isinstance(op, Send):
                 if op.fragments > 1:
                     await ws.send_fragments(self.scope, op.data, op.fragments, op.ping)
                 elif isinstance(op.data, bytes):
@@ -200,9 +205,9 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
             data = message.get("bytes", b"") if data is None else data
             if len(entry.body) < _BODY_LIMIT:
                 entry.body.append(_client_message(data))
-            ops = session.receive(data)
+            answer = session.stream(data)
             _account_uses(app, route, choice, session)
-            await player.play(ops)
+            await player.play(answer)
     except OSError:  # uvicorn's ClientDisconnected, or the transport went away mid-send
         player.outcome = "client_disconnected"
     except Exception as exc:  # noqa: BLE001 - a bug ends this connection, never the server
