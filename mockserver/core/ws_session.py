@@ -89,7 +89,8 @@ class WsSession:
         self.turn = 0
         self.sent = 0
         self.closed = False
-        self.log: list[str] = []
+        #: the connection's first ops, as played; `log` renders them when it is read
+        self._logged: list[WsOp | tuple[int, str]] = []
         self._deny: Deny | None = None
         self.protocol: Any
         if script is not None:
@@ -101,6 +102,12 @@ class WsSession:
                 self.protocol = ScriptProtocol(())
         else:
             self.protocol = _PROTOCOLS[setup.protocol](setup)
+
+    @property
+    def log(self) -> list[str]:
+        """One readable line per op played, for the connection's first 2000 ops."""
+        return describe_ops([Send(op[1], op[0]) if isinstance(op, tuple) else op
+                             for op in self._logged])
 
     @property
     def failures(self) -> list[str]:
@@ -155,12 +162,12 @@ class WsSession:
         return self._flow(self.protocol.receive(data))
 
     def _flow(self, ops: Iterable[WsOp | str]) -> Iterator[WsOp | str]:
-        log = self.log
+        logged = self._logged
         for op in ops:
             if isinstance(op, str):
                 self.sent += 1
-                if len(log) < _LOG_LIMIT:
-                    log.extend(describe_ops([Send(op, self.sent)]))
+                if len(logged) < _LOG_LIMIT:
+                    logged.append((self.sent, op))
                 yield op
                 continue
             if isinstance(op, Send) and op.index == 0:
@@ -168,8 +175,8 @@ class WsSession:
                 op = Send(op.data, self.sent, op.fragments, op.ping)
             elif isinstance(op, Send):
                 self.sent += 1
-            if len(log) < _LOG_LIMIT:
-                log.extend(describe_ops([op]))
+            if len(logged) < _LOG_LIMIT:
+                logged.append(op)
             yield op
             if isinstance(op, (Close, Deny)):
                 self.closed = True
@@ -202,7 +209,7 @@ class WsSession:
                 break
         self.turn += 1
         self.sent += sum(1 for op in out if isinstance(op, Send))
-        room = _LOG_LIMIT - len(self.log)
+        room = _LOG_LIMIT - len(self._logged)
         if room > 0:
-            self.log.extend(describe_ops(out[:room]))
+            self._logged.extend(out[:room])
         return out
