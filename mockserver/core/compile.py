@@ -10,12 +10,12 @@ Same inputs, same bytes: ids, `created`, jitter and every fault's choices come f
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from mockserver.core import cors
 from mockserver.core.content import resolve
-from mockserver.core.events import Frame, dumps, encode, serialize
+from mockserver.core.events import Event, Frame, Replay, dumps, encode, hydrate, serialize
 from mockserver.core.formats import (
     FORMATS,
     default_error_code,
@@ -23,7 +23,7 @@ from mockserver.core.formats import (
     default_error_type,
 )
 from mockserver.core.ids import Ids, rng_for
-from mockserver.core.plan import Close, Op, Sleep, Start, WirePlan, Write
+from mockserver.core.plan import Close, LazyOps, Op, Sleep, Start, WirePlan, Write
 from mockserver.core.request import RequestView
 from mockserver.core.scenario import ErrorReply, Response, Timing
 from mockserver.faults.base import Draft, Fault, FaultContext
@@ -51,22 +51,30 @@ def base_headers(ids: Ids, content_type: str, *, error: bool = False) -> list[tu
     ]
 
 
-def schedule(frames: Sequence[Frame], timing: Timing | None, seed: int) -> list[Op]:
+def schedule(frames: Iterable[Frame], timing: Timing | None, seed: int) -> list[Op]:
     """Writes with pauses: first-token latency before the first frame, chunk gaps between."""
-    ops: list[Op] = []
-    rng = rng_for(seed, "timing")
+    return list(schedule_iter(frames, timing, seed))
+
+
+def schedule_iter(frames: Iterable[Frame], timing: Timing | None, seed: int) -> Iterator[Op]:
+    """The lazy form of `schedule`, for fault-free streams played as they are rendered."""
     count = 0
+    if timing is None or timing.is_zero:
+        for frame in frames:
+            if frame.counted:
+                count += 1
+            yield Write(frame.data, count)
+        return
+    rng = rng_for(seed, "timing")
     for i, frame in enumerate(frames):
-        if timing is not None and not timing.is_zero:
-            base = timing.first_token_ms if i == 0 else timing.chunk_ms
-            jitter = rng.uniform(-timing.jitter_ms, timing.jitter_ms) if timing.jitter_ms else 0.0
-            delay = max(0.0, base + jitter)
-            if delay:
-                ops.append(Sleep(delay / 1000.0))
+        base = timing.first_token_ms if i == 0 else timing.chunk_ms
+        jitter = rng.uniform(-timing.jitter_ms, timing.jitter_ms) if timing.jitter_ms else 0.0
+        delay = max(0.0, base + jitter)
+        if delay:
+            yield Sleep(delay / 1000.0)
         if frame.counted:
             count += 1
-        ops.append(Write(frame.data, events=count))
-    return ops
+        yield Write(frame.data, count)
 
 
 def _ctx(
@@ -124,7 +132,7 @@ def _draft(response: Response, request: RequestView, seed: int, model: str) -> D
     if request.stream:
         ids = Ids(seed)
         headers = fmt.adapt_headers(base_headers(ids, fmt.stream_content_type))
-        events = fmt.events(content, request, seed, model)
+        events = Replay(lambda: fmt.events(content, request, seed, model))
         return Draft(200, headers, events=events, fmt=request.api, content=content, model=model)
     return compile_json(fmt.body(content, request, seed, model), seed=seed, api=request.api)
 
@@ -153,8 +161,14 @@ def compile_plan(
     for fault, ctx in pairs:
         policy = fault.on_cors(policy, ctx)
     headers = list(draft.headers) + cors.headers_for(origin, policy, status=draft.status)
+    faults_spec = tuple(f.spec() for f in faults)
+    if draft.events is not None and not pairs:
+        return WirePlan(
+            ops=_lazy_stream(draft.events, Start(draft.status, tuple(headers)), timing, seed),
+            scenario=scenario, faults=faults_spec, streaming=True,
+        )
     if draft.events is not None:
-        events = draft.events
+        events = [hydrate(e) for e in draft.events]
         for fault, ctx in pairs:
             events = fault.on_payload(events, ctx)
         events = [serialize(e) for e in events]
@@ -174,12 +188,19 @@ def compile_plan(
     ops.append(Close("clean"))
     for fault, ctx in sorted(pairs, key=lambda p: p[0].wire_order):
         ops = fault.on_wire(ops, ctx)
-    return WirePlan(
-        ops=tuple(ops),
-        scenario=scenario,
-        faults=tuple(f.spec() for f in faults),
-        streaming=streaming,
-    )
+    return WirePlan(ops=tuple(ops), scenario=scenario, faults=faults_spec, streaming=streaming)
+
+
+def _lazy_stream(
+    events: Iterable[Event], start: Start, timing: Timing | None, seed: int
+) -> LazyOps:
+    """A fault-free stream: rendered, encoded and scheduled while it is played."""
+
+    def body() -> Iterator[Op]:
+        return schedule_iter((encode(serialize(e)) for e in events), timing, seed)
+
+    sleeps = timing is not None and not timing.is_zero
+    return LazyOps((start,), body, (Close("clean"),), sleeps=sleeps)
 
 
 def describe_body(plan: WirePlan) -> Any:

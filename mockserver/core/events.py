@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from mockserver.sse.encoder import encode_event
 
-__all__ = ["Event", "Frame", "dumps", "serialize", "encode"]
+__all__ = ["Event", "Frame", "Replay", "dumps", "serialize", "hydrate", "encode"]
 
 
 def dumps(payload: Any) -> str:
@@ -36,6 +37,19 @@ class Event:
         return replace(self, payload=payload, data=None)
 
 
+class Replay:
+    """A re-iterable view of a generator function: each pass renders the events afresh, so a
+    stream can be played (and journaled, and described) without being held in memory."""
+
+    __slots__ = ("factory",)
+
+    def __init__(self, factory: Callable[[], Iterable[Event]]) -> None:
+        self.factory = factory
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.factory())
+
+
 @dataclass(frozen=True)
 class Frame:
     data: bytes
@@ -46,7 +60,17 @@ def serialize(event: Event) -> Event:
     """Fill `data` from `payload` (compact JSON) unless the event already has literal data."""
     if event.data is not None or event.payload is None:
         return event
-    return replace(event, data=dumps(event.payload))
+    return Event(event.payload, dumps(event.payload), event.event, event.id, event.retry,
+                 event.kind)
+
+
+def hydrate(event: Event) -> Event:
+    """Fill `payload` from JSON `data`. Renderers on the hot path write `data` directly from
+    templates; faults work on payload objects, so their (short) streams are hydrated first."""
+    if event.payload is not None or event.data is None or not event.data.startswith("{"):
+        return event
+    return Event(json.loads(event.data), event.data, event.event, event.id, event.retry,
+                 event.kind)
 
 
 def encode(event: Event) -> Frame:

@@ -6,7 +6,7 @@ events depending on the route; `FORMATS[api]` is the only place that choice is m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from mockserver.core.request import RequestView
 
 __all__ = ["Format", "FORMATS", "openai_error_body", "default_error_type", "register_format"]
 
-EventsFn = Callable[[Content, RequestView, int, str], list[Event]]
+EventsFn = Callable[[Content, RequestView, int, str], Iterable[Event]]
 BodyFn = Callable[[Content, RequestView, int, str], dict[str, Any]]
 ErrorFn = Callable[[int, str, str, str | None, str | None, str], dict[str, Any]]
 #: (base headers, is_error) -> the format's own headers (e.g. Anthropic's `request-id`)

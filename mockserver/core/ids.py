@@ -14,6 +14,7 @@ __all__ = ["Ids", "rng_for"]
 
 _BASE62 = string.ascii_letters + string.digits
 _HEX = "0123456789abcdef"
+_PAIRS = [a + b for a in _BASE62 for b in _BASE62]
 EPOCH = 1767000000  # 2025-12-29, a fixed base for `created`
 
 
@@ -51,4 +52,10 @@ class Ids:
 
     def obfuscation(self, rng: random.Random) -> str:
         """Random-length padding like the real API's `obfuscation` field (1-12 chars)."""
-        return "".join(rng.choice(_BASE62) for _ in range(rng.randint(1, 12)))
+        x = rng.getrandbits(76)  # one draw: 12 choices of length, then 62**12 > 2**71 digits
+        length, x = 1 + x % 12, x // 12
+        out = []
+        for _ in range((length + 1) // 2):
+            x, pair = divmod(x, 3844)
+            out.append(_PAIRS[pair])
+        return "".join(out)[:length]

@@ -9,10 +9,13 @@ With n > 1 each chunk carries one choice: role+first piece of 0, 1, 2, then roun
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from mockserver.core.content import Call, Content
-from mockserver.core.events import Event
+from mockserver.core.events import Event, dumps
 from mockserver.core.ids import Ids, rng_for
 from mockserver.core.request import RequestView
 from mockserver.sse.encoder import DONE
@@ -44,9 +47,9 @@ def _first_fragment(call: Call) -> dict[str, Any]:
     }
 
 
-def _choice_deltas(content: Content) -> list[tuple[str, dict[str, Any]]]:
-    """(kind, delta) pairs for one choice, role chunk first, finish excluded."""
-    deltas: list[tuple[str, dict[str, Any]]] = []
+def _choice_deltas(content: Content) -> Iterator[tuple[str, Any]]:
+    """(kind, delta) pairs for one choice, role chunk first, finish excluded. A content delta
+    is yielded as the bare text piece (the hot path renders it from a template)."""
     single_call = len(content.calls) == 1 and not content.pieces
     if single_call:
         role: dict[str, Any] = {
@@ -59,76 +62,72 @@ def _choice_deltas(content: Content) -> list[tuple[str, dict[str, Any]]]:
         role = {"role": "assistant", "content": None}
     else:
         role = {"role": "assistant", "content": "", "refusal": None}
-    deltas.append(("role", role))
+    yield "role", role
     for piece in content.pieces:
-        deltas.append(("content", {"content": piece}))
+        yield "content", piece
     for call in content.calls:
         if not single_call:
-            deltas.append(("tool", {"tool_calls": [_first_fragment(call)]}))
+            yield "tool", {"tool_calls": [_first_fragment(call)]}
         for fragment in call.fragments:
-            deltas.append(
-                (
-                    "tool",
-                    {"tool_calls": [{"index": call.index, "function": {"arguments": fragment}}]},
-                )
-            )
-    return deltas
+            fragment_delta = {"index": call.index, "function": {"arguments": fragment}}
+            yield "tool", {"tool_calls": [fragment_delta]}
 
 
-def _interleave(n: int, per_choice: list[tuple[str, dict[str, Any]]]) -> list[tuple[int, str, Any]]:
-    """Order chunks of n identical choices the way the API does (openai-wire.md 1.5)."""
+def _interleave(n: int, per_choice: Iterator[tuple[str, Any]]) -> Iterator[tuple[int, str, Any]]:
+    """Order chunks of n identical choices the way the API does (openai-wire.md 1.5):
+    role and first piece of choice 0, 1, 2, ..., then the rest round-robin."""
     if n == 1:
-        return [(0, kind, delta) for kind, delta in per_choice]
-    order: list[tuple[int, str, Any]] = []
-    head = per_choice[:2]
+        for kind, delta in per_choice:
+            yield 0, kind, delta
+        return
+    head = list(itertools.islice(per_choice, 2))
     for index in range(n):
-        order.extend((index, kind, delta) for kind, delta in head)
-    for kind, delta in per_choice[2:]:
-        order.extend((index, kind, delta) for index in range(n))
-    return order
+        for kind, delta in head:
+            yield index, kind, delta
+    for kind, delta in per_choice:
+        for index in range(n):
+            yield index, kind, delta
 
 
-def chat_events(content: Content, request: RequestView, seed: int, model: str) -> list[Event]:
+def _choice_json(index: int, kind: str, delta: Any, finish: str | None = None) -> str:
+    """The `choices` array of one chunk, compact, exactly as `dumps` would write it."""
+    if kind == "content":
+        body = '{"content":' + encode_basestring(delta) + "}"
+    else:
+        body = dumps(delta)
+    reason = "null" if finish is None else encode_basestring(finish)
+    return f'[{{"index":{index},"delta":{body},"logprobs":null,"finish_reason":{reason}}}]'
+
+
+def chat_events(content: Content, request: RequestView, seed: int, model: str) -> Iterator[Event]:
+    """The stream's events, rendered lazily. Each event's `data` is built from a template of
+    the envelope (constant for the stream) around the per-chunk `choices`; faults that need
+    the JSON objects get them by `events.hydrate`."""
     ids = Ids(seed)
-    chat_id = ids.base62("chatcmpl-", 29)
-    created = ids.created()
-    fingerprint = ids.fingerprint()
-    pad = rng_for(seed, "obfuscation")
+    head = {
+        "id": ids.base62("chatcmpl-", 29),
+        "object": "chat.completion.chunk",
+        "created": ids.created(),
+        "model": model,
+        "service_tier": "default",
+        "system_fingerprint": ids.fingerprint(),
+    }
+    prefix = dumps(head)[:-1] + ',"choices":'
+    usage_null = ',"usage":null' if request.include_usage else ""
+    pad = rng_for(seed, "obfuscation") if request.include_obfuscation else None
 
-    def chunk(choices: list[dict[str, Any]], usage: Any = ...) -> dict[str, Any]:
-        obj: dict[str, Any] = {
-            "id": chat_id,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": model,
-            "service_tier": "default",
-            "system_fingerprint": fingerprint,
-            "choices": choices,
-        }
-        if usage is not ...:
-            obj["usage"] = usage
-        elif request.include_usage:
-            obj["usage"] = None
-        if request.include_obfuscation:
-            obj["obfuscation"] = ids.obfuscation(pad)
-        return obj
+    def data(choices: str, usage: str = usage_null) -> str:
+        tail = f',"obfuscation":"{ids.obfuscation(pad)}"}}' if pad is not None else "}"
+        return prefix + choices + usage + tail
 
-    events = []
     for index, kind, delta in _interleave(request.n, _choice_deltas(content)):
-        choice = {"index": index, "delta": delta, "logprobs": None, "finish_reason": None}
-        events.append(Event(payload=chunk([choice]), kind=kind))
+        yield Event(data=data(_choice_json(index, kind, delta)), kind=kind)
     for index in range(request.n):
-        choice = {
-            "index": index,
-            "delta": {},
-            "logprobs": None,
-            "finish_reason": content.finish_reason,
-        }
-        events.append(Event(payload=chunk([choice]), kind="finish"))
+        choices = _choice_json(index, "finish", {}, content.finish_reason)
+        yield Event(data=data(choices), kind="finish")
     if request.include_usage:
-        events.append(Event(payload=chunk([], usage=usage_object(content)), kind="usage"))
-    events.append(Event(data=DONE, kind="done"))
-    return events
+        yield Event(data=data("[]", ',"usage":' + dumps(usage_object(content))), kind="usage")
+    yield Event(data=DONE, kind="done")
 
 
 def chat_body(content: Content, request: RequestView, seed: int, model: str) -> dict[str, Any]:

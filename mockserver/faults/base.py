@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -47,7 +48,7 @@ class Draft:
 
     status: int
     headers: list[tuple[str, str]]
-    events: list[Event] | None = None
+    events: Iterable[Event] | None = None  # a list once faults see it
     body: bytes | None = None
     fmt: str = "chat"  # chat | completions | responses | messages | json
     #: what the stream says (a `Content`) and the model it names, kept so a fault can render

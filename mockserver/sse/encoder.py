@@ -36,7 +36,10 @@ def encode_event(
     >>> encode_event("x", event="ping")
     b'event: ping\\ndata: x\\n\\n'
     """
-    if sanitize:
+    if event is None and id is None and retry is None and data is not None and eol == "\n":
+        if "\n" not in data and "\r" not in data:  # the common case: one data line
+            return b"data: " + data.encode("utf-8") + b"\n\n"
+    elif sanitize:
         _check(event=event, id=id, retry=retry)
     lines: list[str] = []
     if event is not None:

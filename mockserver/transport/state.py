@@ -44,6 +44,8 @@ class ServerConfig:
     scenario: str | None = None
     max_body: int = 1024 * 1024
     log: bool = False
+    #: entries kept per lane; older ones are dropped so a long `serve` stays flat in memory
+    journal_limit: int = 1000
 
 
 @dataclass
@@ -248,7 +250,10 @@ class ServerState:
 
     def record(self, entry: JournalEntry) -> None:
         with self.lock:
-            self.lane(entry.lane).journal.append(entry)
+            journal = self.lane(entry.lane).journal
+            journal.append(entry)
+            if len(journal) > self.config.journal_limit:
+                del journal[: len(journal) - self.config.journal_limit]
 
     def journal(self, lane_id: str | None) -> list[JournalEntry]:
         with self.lock:

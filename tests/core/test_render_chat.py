@@ -120,3 +120,42 @@ def test_encoder_refuses_values_that_would_break_framing() -> None:
     assert SSEDecoder().decode(encode_comment("a\nb") + encode_event("y")) == SSEDecoder().decode(
         encode_event("y")
     )
+
+
+def test_fault_free_stream_is_rendered_lazily_and_replays_identically() -> None:
+    """A long fault-free stream is not materialised before its first byte: the plan's ops
+    are produced while they are iterated, and every pass gives the same ops."""
+    from mockserver.core.plan import LazyOps
+
+    chunks = tuple(f"t{i} " for i in range(50_000))
+    plan = compile_plan(chat_view(), response=Response(chunks=chunks), seed=2, model="m")
+    assert isinstance(plan.ops, LazyOps)
+    first = next(op for op in plan.ops if isinstance(op, Write))
+    assert first.events == 1 and b'"role":"assistant"' in first.data
+    assert plan.start is not None and plan.close == Close("clean")
+    assert not plan.requires_raw_socket and not plan.has_sleeps
+    assert plan.ops == tuple(plan.ops)
+    assert len(plan.writes()) == 50_000 + 3
+    assert "... " in plan.describe() and plan.describe().endswith("CLOSE clean")
+
+
+def test_template_rendered_chunks_equal_compact_dumps_of_their_objects() -> None:
+    """The hot path writes chunk JSON from templates; it must be byte-identical to `dumps`
+    of the object it stands for (which is what faults see after hydration)."""
+    import json
+
+    from mockserver.core.events import dumps
+    from mockserver.core.scenario import ToolCall
+
+    responses = [
+        Response(chunks=("Hé", ' "q"\n', "\u2028", "☃")),
+        Response(tool_calls=(ToolCall("f", '{"a": "\\u00e9"}'), ToolCall("g", "{}"))),
+        Response(text="a b", finish_reason="length"),
+    ]
+    for n in (1, 3):
+        view = chat_view(n=n, stream_options={"include_usage": True})
+        for response in responses:
+            plan = compile_plan(view, response=response, seed=5, model="m")
+            for write in plan.writes()[:-1]:
+                data = write.decode()[len("data: "):-2]
+                assert dumps(json.loads(data)) == data
