@@ -15,16 +15,18 @@ changes `WebSocketsSansIOProtocol`, only this block needs to follow (tests/ws pi
 from __future__ import annotations
 
 import asyncio
+import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 from mockserver.transport._internals import transport_of
 
 __all__ = [
     "WS_ROUTES", "WsHandler", "sans_io_of", "ignore_pings", "send_fragments", "close_without_code",
-    "drop",
+    "drop", "text_writer", "text_frame",
 ]
 
 WsHandler = Callable[[Any, dict[str, Any], Any, Any, Any], Awaitable[None]]
@@ -79,6 +81,54 @@ async def send_fragments(scope: dict[str, Any], data: str | bytes, pieces: int, 
             conn.send_ping(b"mockserver")
         conn.send_continuation(part, fin=i == len(rest) - 1)
     proto.transport.write(b"".join(conn.data_to_send()))
+
+
+#: the header of an unmasked FIN text frame for payloads under 126 bytes, by length
+_TEXT_HEADS = [bytes((0x81, n)) for n in range(126)]
+
+
+def text_frame(payload: bytes) -> bytes:
+    """One unmasked FIN text frame: the bytes websockets' `Frame.serialize(mask=False)` gives
+    a `Frame(TEXT, payload)` with no extension."""
+    n = len(payload)
+    if n < 126:
+        return _TEXT_HEADS[n] + payload
+    if n < 65536:
+        return struct.pack("!BBH", 0x81, 126, n) + payload
+    return struct.pack("!BBQ", 0x81, 127, n) + payload
+
+
+def text_writer(scope: dict[str, Any]) -> Callable[[str], int] | None:
+    """A writer of single-frame text messages straight to the transport, or None.
+
+    `write(text)` frames the message as `conn.send_text` would and writes it with one
+    `transport.write`, as uvicorn's `websocket.send` does, but without the ASGI message, the
+    websockets `Frame` object and its serialisation. It returns the payload size, or -1 when
+    it did not write because the message needs uvicorn's path: writing paused (the ASGI send
+    waits), the client gone or a close sent (it raises), the protocol not OPEN. None when the
+    connection negotiated an extension (permessage-deflate must compress every frame), logs
+    frames (debug) or is not on uvicorn's sans-I/O protocol.
+    """
+    try:
+        proto, conn = sans_io_of(scope)
+    except RuntimeError:
+        return None
+    if (conn.extensions or conn.debug or not proto.handshake_complete
+            or proto.initial_response is not None):
+        return None
+    writable, write, heads = proto.writable, proto.transport.write, _TEXT_HEADS
+    opened = State.OPEN
+
+    def write_text(text: str) -> int:
+        if (proto.close_sent or proto.disconnected or not writable.is_set()
+                or conn.state is not opened or conn.expect_continuation_frame):
+            return -1
+        payload = text.encode()
+        n = len(payload)
+        write(heads[n] + payload if n < 126 else text_frame(payload))
+        return n
+
+    return write_text
 
 
 def _close_like_uvicorn(proto: Any) -> None:
