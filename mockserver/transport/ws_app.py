@@ -113,13 +113,20 @@ class _Player:
         self.outcome = "completed"
         self.status = 101
         self.faults = ""
+        self._write_text: Any = None  # ws.text_writer once accepted; False: none available
 
     async def play(self, ops: Iterable[WsOp | str]) -> None:
         send = self.send
+        write = self._write_text
         for op in ops:
             if type(op) is str:  # a plain text message (WsSession.stream), the hot path
-                await send({"type": "websocket.send", "text": op})
-                self.sent += len(op) if op.isascii() else len(op.encode())
+                if write is None:
+                    write = self._write_text = ws.text_writer(self.scope) or False
+                size = write(op) if write else -1
+                if size < 0:
+                    await send({"type": "websocket.send", "text": op})
+                    size = len(op) if op.isascii() else len(op.encode())
+                self.sent += size
             elif isinstance(op, Send):
                 if op.fragments > 1:
                     await ws.send_fragments(self.scope, op.data, op.fragments, op.ping)
