@@ -4,9 +4,13 @@
       ├── plan.requires_raw_socket ── play_raw: head, chunk framing and closes written by hand
       └── otherwise ──────────────── ASGI messages, one flushed write per Write op
 
-Sleeps are scheduled against deadlines from the start of the response, not chained, so pacing
-does not drift. While sleeping the player watches for the client going away. Returns what
-happened: `completed`, `closed` (server dropped the socket), `reset` or `client_disconnected`.
+Sleeps follow `core/plan.py`: pacing sleeps (`since="schedule"`) end at deadlines counted from
+where the first pause begins, not chained, so pacing does not drift; spacing sleeps
+(`since="write"`) end at least `seconds` after the previous write went out. The event loop's
+selector rounds timeouts up to whole milliseconds (epoll), so a pacing sleep wakes `_EARLY`
+before its deadline and yields to the loop until it: the busy part is bounded by `_EARLY` per
+pause. While sleeping the player watches for the client going away. Returns what happened:
+`completed`, `closed` (server dropped the socket), `reset` or `client_disconnected`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ from mockserver.transport._internals import transport_of
 
 __all__ = ["play", "Played", "reset_transport"]
 
+# How long before a pacing deadline the timer fires; the rest is spent yielding to the loop.
+# Covers epoll's rounding of the timeout up to the next millisecond plus the kernel's timer
+# slack (50 us by default).
+_EARLY = 0.0012
+
 
 @dataclass
 class Played:
@@ -31,29 +40,50 @@ class Played:
     bytes_sent: int
 
 
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
 class _Disconnect:
     """Watches `receive()` for http.disconnect, started only when the plan waits."""
 
     def __init__(self, receive: Any) -> None:
-        self.event = asyncio.Event()
+        self.gone = False
+        self._waiter: asyncio.Future[None] | None = None
         self.task = asyncio.ensure_future(self._watch(receive))
 
     async def _watch(self, receive: Any) -> None:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                self.event.set()
+                self.gone = True
+                if self._waiter is not None:
+                    _wake(self._waiter)
                 return
 
+    async def until(self, when: float, *, exact: bool = False) -> bool:
+        """Wait until loop time `when`, never less; True if the client disconnected meanwhile.
+        `exact`: the timer fires `_EARLY` before `when` and the rest is spent yielding to the
+        loop, so the wait ends within microseconds of `when`, not up to a millisecond after."""
+        loop = asyncio.get_running_loop()
+        wake = when - _EARLY if exact else when
+        if not self.gone and wake > loop.time():
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiter = waiter
+            timer = loop.call_at(wake, _wake, waiter)
+            try:
+                await waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+        while not self.gone and loop.time() < when:
+            await asyncio.sleep(0)
+        return self.gone
+
     async def sleep(self, seconds: float) -> bool:
-        """Sleep; True if the client disconnected meanwhile."""
-        if seconds <= 0:
-            return self.event.is_set()
-        try:
-            await asyncio.wait_for(self.event.wait(), seconds)
-        except asyncio.TimeoutError:
-            return False
-        return True
+        """Sleep at least `seconds`; True if the client disconnected meanwhile."""
+        return await self.until(asyncio.get_running_loop().time() + seconds)
 
     def stop(self) -> None:
         self.task.cancel()
@@ -92,6 +122,16 @@ async def _await_disconnect(
         pass
 
 
+async def _wait(watcher: _Disconnect | None, when: float, exact: bool) -> bool:
+    """Wait until loop time `when`; True if the client went away meanwhile."""
+    if watcher is not None:
+        return await watcher.until(when, exact=exact)
+    delay = when - asyncio.get_running_loop().time()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    return False
+
+
 def _needs_watch(plan: WirePlan) -> bool:
     return any(isinstance(op, Sleep) for op in plan.ops) or (
         plan.close.mode == "hold" and plan.close.seconds > 0
@@ -127,7 +167,8 @@ async def play(
     chunked = plan.start is not None and plan.start.header("content-length") is None
     watcher = _Disconnect(receive) if _needs_watch(plan) else None
     loop = asyncio.get_running_loop()
-    deadline = loop.time()
+    deadline: float | None = None  # the schedule starts where the first pause begins
+    last_write = loop.time()
     sent = 0
     try:
         for op in plan.ops:
@@ -153,15 +194,16 @@ async def play(
                 else:
                     await send({"type": "http.response.body", "body": op.data, "more_body": True})
                 sent += len(op.data)
+                last_write = loop.time()
             elif isinstance(op, Sleep):
-                deadline += op.seconds
-                delay = deadline - loop.time()
-                if watcher is not None:
-                    if await watcher.sleep(delay):
-                        note("client_disconnected", sent)
-                        return Played("client_disconnected", sent)
-                elif delay > 0:
-                    await asyncio.sleep(delay)
+                deadline = (loop.time() if deadline is None else deadline) + op.seconds
+                if op.since == "write":
+                    gone = await _wait(watcher, max(deadline, last_write + op.seconds), False)
+                else:
+                    gone = await _wait(watcher, deadline, True)
+                if gone:
+                    note("client_disconnected", sent)
+                    return Played("client_disconnected", sent)
             elif isinstance(op, Close):
                 return await _close(op, raw, chunked, transport, receive, send, watcher, sent, note)
         note("completed", sent)
