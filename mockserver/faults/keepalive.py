@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from mockserver.core.plan import Op, Sleep, Write
@@ -47,8 +47,11 @@ class Keepalive(Fault):
             return self._slice_pauses(ops)
         return self._between_events(ops)
 
-    def _filler(self, events: int) -> list[Op]:
-        return [Sleep(self.every_ms / 1000.0), Write(FILLERS[self.form], events=events)]
+    def _filler(self, events: int, pause: Sleep | None = None) -> list[Op]:
+        """One `every_ms` slice, then a filler; a slice of `pause` keeps its meaning."""
+        step = self.every_ms / 1000.0
+        sleep = Sleep(step) if pause is None else replace(pause, seconds=step)
+        return [sleep, Write(FILLERS[self.form], events=events)]
 
     def _slice_pauses(self, ops: list[Op]) -> list[Op]:
         out: list[Op] = []
@@ -57,11 +60,11 @@ class Keepalive(Fault):
             if isinstance(op, Sleep) and at_event_boundary(tail):
                 count = min(int(op.seconds / step + 1e-9), _MAX_FILLERS - added)
                 for _ in range(count):
-                    out += self._filler(events)
+                    out += self._filler(events, op)
                 added += count
                 left = op.seconds - count * step
                 if left > 1e-9:
-                    out.append(Sleep(left))
+                    out.append(replace(op, seconds=left))
                 continue
             if isinstance(op, Write):
                 events, tail = op.events, (tail + op.data)[-4:]

@@ -82,7 +82,9 @@ class Split(Fault):
                    LF is rewritten to CRLF first, so the cut exists)
     inside_utf8    cut inside every multi-byte UTF-8 character (needs non-ASCII text)
     Pauses of the plan stay where they are; consecutive writes between two pauses are re-cut
-    as one run, and each piece counts the events it completes.
+    as one run, and each piece counts the events it completes. `gap_ms` is a minimum spacing
+    (`Sleep(since="write")`): each piece leaves at least `gap_ms` after the previous one went
+    out, even when an earlier wake-up was late; the plan's pacing absorbs the difference.
     """
 
     name = "split"
@@ -128,7 +130,7 @@ class Split(Fault):
             while ends and ends[0][0] <= end:
                 events = ends.pop(0)[1]
             if out and self.gap_ms:
-                out.append(Sleep(self.gap_ms / 1000.0))
+                out.append(Sleep(self.gap_ms / 1000.0, since="write"))
             out.append(Write(data[start:end], events=events))
             start = end
         return out
