@@ -120,44 +120,51 @@ class _Player:
         write = self._write_text
         for op in ops:
             if type(op) is str:  # a plain text message (WsSession.stream), the hot path
-                if write is None:
-                    write = self._write_text = ws.text_writer(self.scope) or False
-                size = write(op) if write else -1
-                if size < 0:
-                    await send({"type": "websocket.send", "text": op})
-                    size = len(op) if op.isascii() else len(op.encode())
-                self.sent += size
+                text = op
+            elif isinstance(op, Send) and op.fragments == 1 and isinstance(op.data, str):
+                text = op.data
             elif isinstance(op, Send):
                 if op.fragments > 1:
                     await ws.send_fragments(self.scope, op.data, op.fragments, op.ping)
-                elif isinstance(op.data, bytes):
-                    await self.send({"type": "websocket.send", "bytes": op.data})
                 else:
-                    await self.send({"type": "websocket.send", "text": op.data})
+                    await send({"type": "websocket.send", "bytes": op.data})
                 self.sent += op.size
-            elif isinstance(op, Accept):
-                headers = [(b"x-mock-fault", self.faults.encode())] if self.faults else []
-                await self.send({"type": "websocket.accept", "subprotocol": op.subprotocol,
-                                 "headers": headers})
-                if not op.pong:
-                    ws.ignore_pings(self.scope)
-            elif isinstance(op, Deny):
-                self.status, self.outcome = op.status, "closed"
-                headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
-                await self.send({"type": "websocket.http.response.start", "status": op.status,
-                                 "headers": headers})
-                await self.send({"type": "websocket.http.response.body", "body": op.body})
-            elif isinstance(op, Pause):
-                await asyncio.sleep(op.seconds)
-            elif isinstance(op, Close):
-                self.outcome = "completed" if op.code in (1000, 1001) else "closed"
-                if op.drop:
-                    await ws.drop(self.scope)
-                elif op.code == 1005:
-                    ws.close_without_code(self.scope)
-                else:
-                    await self.send({"type": "websocket.close", "code": op.code,
-                                     "reason": op.reason})
+                continue
+            else:
+                await self._play_control(op)
+                continue
+            if write is None:
+                write = self._write_text = ws.text_writer(self.scope) or False
+            size = write(text) if write else -1
+            if size < 0:  # uvicorn's path: it waits while writing is paused, or raises
+                await send({"type": "websocket.send", "text": text})
+                size = len(text) if text.isascii() else len(text.encode())
+            self.sent += size
+
+    async def _play_control(self, op: WsOp) -> None:
+        if isinstance(op, Accept):
+            headers = [(b"x-mock-fault", self.faults.encode())] if self.faults else []
+            await self.send({"type": "websocket.accept", "subprotocol": op.subprotocol,
+                             "headers": headers})
+            if not op.pong:
+                ws.ignore_pings(self.scope)
+        elif isinstance(op, Deny):
+            self.status, self.outcome = op.status, "closed"
+            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
+            await self.send({"type": "websocket.http.response.start", "status": op.status,
+                             "headers": headers})
+            await self.send({"type": "websocket.http.response.body", "body": op.body})
+        elif isinstance(op, Pause):
+            await asyncio.sleep(op.seconds)
+        elif isinstance(op, Close):
+            self.outcome = "completed" if op.code in (1000, 1001) else "closed"
+            if op.drop:
+                await ws.drop(self.scope)
+            elif op.code == 1005:
+                ws.close_without_code(self.scope)
+            else:
+                await self.send({"type": "websocket.close", "code": op.code,
+                                 "reason": op.reason})
 
 
 async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
