@@ -119,7 +119,7 @@ class _Player:
         send = self.send
         write = self._write_text
         for op in ops:
-            if type(op) is str:  # a plain text message (WsSession.stream), the hot path
+            if isinstance(op, str):  # a plain text message (WsSession.stream), the hot path
                 text = op
             elif isinstance(op, Send) and op.fragments == 1 and isinstance(op.data, str):
                 text = op.data
