@@ -3,6 +3,7 @@
     WsSession(setup, faults, script)
       .handshake()        -> [Accept | Deny, first messages...]      turn 0
       .receive(message)   -> [Send | Pause | Close ...]              turn k (client message k)
+      .stream(message)    the same, lazily (no faults), plain text messages as `str`: played
       .closed             True once a batch ended with Close or Deny
 
     per batch:  protocol (chat | realtime | responses | a `ws:` script) makes the ops
