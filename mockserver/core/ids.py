@@ -31,7 +31,7 @@ class Ids:
         self._rng = rng_for(seed, "ids")
 
     def _draw(self, alphabet: str, n: int) -> str:
-        return "".join(self._rng.choice(alphabet) for _ in range(n))
+        return "".join(self._rng.choices(alphabet, k=n))
 
     def base62(self, prefix: str, n: int) -> str:
         return prefix + self._draw(_BASE62, n)
@@ -44,11 +44,11 @@ class Ids:
 
     def request_id(self) -> str:
         rng = rng_for(self.seed, "request-id")
-        return "req_" + "".join(rng.choice(_HEX) for _ in range(32))
+        return f"req_{rng.getrandbits(128):032x}"
 
     def fingerprint(self) -> str:
         rng = rng_for(self.seed, "fingerprint")
-        return "fp_" + "".join(rng.choice(_HEX) for _ in range(10))
+        return f"fp_{rng.getrandbits(40):010x}"
 
     def obfuscation(self, rng: random.Random) -> str:
         """Random-length padding like the real API's `obfuscation` field (1-12 chars)."""

@@ -8,9 +8,9 @@ from mockserver.core.request import view_for
 from mockserver.core.scenario import Response
 
 HEAD = (
-    '{"id":"chatcmpl-J9eI6P3RuXrJs5v9KA23CX3Q1aGwX","object":"chat.completion.chunk",'
+    '{"id":"chatcmpl-Ie51trsuJ1B1ZFvIE7fdcssTlZXul","object":"chat.completion.chunk",'
     '"created":1767434833,"model":"gpt-4o-mini-2024-07-18","service_tier":"default",'
-    '"system_fingerprint":"fp_c7c3882ad4",'
+    '"system_fingerprint":"fp_86f1519013",'
 )
 
 
@@ -71,7 +71,7 @@ def test_legacy_completion_stream_is_byte_exact() -> None:
         view, response=Response(chunks=("Hi",)), seed=7, model="gpt-3.5-turbo-instruct"
     )
     head = (
-        '{"id":"cmpl-J9eI6P3RuXrJs5v9KA23CX3Q","object":"text_completion","created":1767434833,'
+        '{"id":"cmpl-Ie51trsuJ1B1ZFvIE7fdcssT","object":"text_completion","created":1767434833,'
         '"model":"gpt-3.5-turbo-instruct","system_fingerprint":null,'
     )
     assert plan.body().decode() == (
