@@ -133,7 +133,7 @@ async def _wait(watcher: _Disconnect | None, when: float, exact: bool) -> bool:
 
 
 def _needs_watch(plan: WirePlan) -> bool:
-    return any(isinstance(op, Sleep) for op in plan.ops) or (
+    return plan.has_sleeps or (
         plan.close.mode == "hold" and plan.close.seconds > 0
     )
 
