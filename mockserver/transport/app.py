@@ -22,17 +22,12 @@ from mockserver.core.render_misc import embeddings_body, model_object, models_bo
 from mockserver.core.request import RequestView, parse_json_body, view_for
 from mockserver.core.scenario import ErrorReply
 from mockserver.errors import ApiError
-from mockserver.transport import (
-    admin,
-    chaos,
-    gate,
-    ws_app,  # noqa: F401  (registers the WebSocket routes in WS_ROUTES)
-)
+from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
 from mockserver.transport.player import Played, play
 from mockserver.transport.routing import API_ROUTES, Route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
-from mockserver.transport.ws import WS_ROUTES
+from mockserver.transport.ws import WS_ROUTES  # ws_app registers on the first connection
 
 __all__ = ["MockApp", "create_app"]
 
