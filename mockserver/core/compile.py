@@ -191,15 +191,33 @@ def compile_plan(
     return WirePlan(ops=tuple(ops), scenario=scenario, faults=faults_spec, streaming=streaming)
 
 
+def _writes(events: Iterable[Event]) -> Iterator[Op]:
+    """`schedule_iter(encode(serialize(e)) ...)` without pauses, in one loop: the hot path of
+    a fault-free stream (one generator frame per event instead of four)."""
+    count = 0
+    for event in events:
+        data = event.data
+        if data is None:
+            event = serialize(event)
+            data = event.data
+        count += 1
+        if (data is not None and event.event is None and event.id is None
+                and event.retry is None and "\n" not in data and "\r" not in data):
+            yield Write(b"data: " + data.encode() + b"\n\n", count)
+        else:
+            yield Write(encode(event).data, count)
+
+
 def _lazy_stream(
     events: Iterable[Event], start: Start, timing: Timing | None, seed: int
 ) -> LazyOps:
     """A fault-free stream: rendered, encoded and scheduled while it is played."""
 
-    def body() -> Iterator[Op]:
-        return schedule_iter((encode(serialize(e)) for e in events), timing, seed)
-
     sleeps = timing is not None and not timing.is_zero
+
+    def body() -> Iterator[Op]:
+        frames = (encode(serialize(e)) for e in events)
+        return schedule_iter(frames, timing, seed) if sleeps else _writes(events)
     return LazyOps((start,), body, (Close("clean"),), sleeps=sleeps)
 
 

@@ -14,7 +14,8 @@ __all__ = ["Ids", "rng_for"]
 
 _BASE62 = string.ascii_letters + string.digits
 _HEX = "0123456789abcdef"
-_PAIRS = [a + b for a in _BASE62 for b in _BASE62]
+#: maps every byte to a base62 character (the slight bias is harmless: it is padding)
+_BYTE_TO_BASE62 = bytes((_BASE62 * 5)[:256], "ascii")
 EPOCH = 1767000000  # 2025-12-29, a fixed base for `created`
 
 
@@ -52,10 +53,6 @@ class Ids:
 
     def obfuscation(self, rng: random.Random) -> str:
         """Random-length padding like the real API's `obfuscation` field (1-12 chars)."""
-        x = rng.getrandbits(76)  # one draw: 12 choices of length, then 62**12 > 2**71 digits
-        length, x = 1 + x % 12, x // 12
-        out = []
-        for _ in range((length + 1) // 2):
-            x, pair = divmod(x, 3844)
-            out.append(_PAIRS[pair])
-        return "".join(out)[:length]
+        x = rng.getrandbits(100)  # one draw: the length, then up to 12 random bytes
+        length = 1 + (x & 0xF) % 12
+        return (x >> 4).to_bytes(12, "little")[:length].translate(_BYTE_TO_BASE62).decode()

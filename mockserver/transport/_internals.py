@@ -17,6 +17,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 
 __all__ = [
     "TransportH11Protocol", "TransportWSProtocol", "TRANSPORT_KEY", "transport_of", "bound_port",
+    "drain",
 ]
 
 TRANSPORT_KEY = "mockserver.transport"
@@ -61,3 +62,14 @@ def bound_port(server: Any) -> int:
         for sock in srv.sockets:
             return int(sock.getsockname()[1])
     raise RuntimeError("uvicorn server has no listening socket")
+
+
+async def drain(transport: asyncio.Transport) -> None:
+    """Wait until the transport may be written again (the client is reading). Uses uvicorn's
+    flow control when the protocol has one (woken by `resume_writing`), else polls."""
+    flow = getattr(transport.get_protocol(), "flow", None)
+    if flow is not None and getattr(flow, "write_paused", False):
+        await flow.drain()
+        return
+    while transport.get_write_buffer_size() > 16 * 1024 and not transport.is_closing():
+        await asyncio.sleep(0.001)

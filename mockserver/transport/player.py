@@ -24,7 +24,7 @@ from http import HTTPStatus
 from typing import Any
 
 from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
-from mockserver.transport._internals import transport_of
+from mockserver.transport._internals import drain, transport_of
 
 __all__ = ["play", "Played", "reset_transport"]
 
@@ -32,6 +32,10 @@ __all__ = ["play", "Played", "reset_transport"]
 # Covers epoll's rounding of the timeout up to the next millisecond plus the kernel's timer
 # slack (50 us by default).
 _EARLY = 0.0012
+
+
+#: bytes buffered in the transport above which a direct write waits for the client to read
+_HIGH_WATER = 64 * 1024
 
 
 @dataclass
@@ -165,6 +169,10 @@ async def play(
     note = on_outcome or (lambda outcome, sent: None)
     raw = plan.requires_raw_socket
     chunked = plan.start is not None and plan.start.header("content-length") is None
+    # Chunked body writes go straight to the transport, framed here: byte for byte what h11
+    # would write, without its per-chunk bookkeeping; the head and the terminator still go
+    # through uvicorn, so its state (and keep-alive) stays right.
+    direct = chunked and not raw and transport is not None
     watcher = _Disconnect(receive) if _needs_watch(plan) else None
     loop = asyncio.get_running_loop()
     deadline: float | None = None  # the schedule starts where the first pause begins
@@ -191,6 +199,12 @@ async def play(
                         b"%x\r\n%s\r\n" % (len(op.data), op.data) if op.data else b""
                     )
                     transport.write(framed)
+                elif direct:
+                    assert transport is not None
+                    if op.data:
+                        transport.write(b"%x\r\n%s\r\n" % (len(op.data), op.data))
+                        if transport.get_write_buffer_size() > _HIGH_WATER:
+                            await drain(transport)
                 else:
                     await send({"type": "http.response.body", "body": op.data, "more_body": True})
                 sent += len(op.data)
