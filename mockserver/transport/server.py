@@ -15,8 +15,8 @@ resets are only visible to a client reading from a socket.
 
 from __future__ import annotations
 
+import socket
 import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -49,6 +49,27 @@ def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning"
         ws_ping_interval=None,
         ws_ping_timeout=None,
     )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, also signalling the end of its start-up (started or failed) on an
+    Event, so `MockServer.start` returns as soon as the socket listens instead of polling."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets)
+        finally:
+            self.ready.set()
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            super().run(sockets)
+        finally:
+            self.ready.set()
 
 
 def _builtin_library() -> tuple[Scenario, ...]:
@@ -87,18 +108,15 @@ class MockServer:
     def start(self, timeout: float = 10.0) -> MockServer:
         if self._thread is not None:
             return self
-        server = uvicorn.Server(uvicorn_config(self.app, self.host, self.port))
+        server = _Server(uvicorn_config(self.app, self.host, self.port))
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._server, self._thread = server, thread
         thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not thread.is_alive():
-                raise ServerError(f"mockserver failed to start on {self.host}:{self.port}")
-            if time.monotonic() > deadline:
-                server.should_exit = True
-                raise ServerError(f"mockserver did not start within {timeout}s")
-            time.sleep(0.002)
+        if not server.ready.wait(timeout):
+            server.should_exit = True
+            raise ServerError(f"mockserver did not start within {timeout}s")
+        if not server.started:
+            raise ServerError(f"mockserver failed to start on {self.host}:{self.port}")
         self.port = bound_port(server)
         return self
 
