@@ -223,6 +223,7 @@ def _line(op: Op, limit: int) -> str:
         kind = "RAW " if op.raw else ""
         return f"{kind}WRITE {len(op.data)}B {text}"
     if isinstance(op, Sleep):
-        return f"SLEEP {op.seconds * 1000:.1f}ms"
+        spacing = " after the previous write" if op.since == "write" else ""
+        return f"SLEEP {op.seconds * 1000:.1f}ms{spacing}"
     extra = f" {op.seconds}s" if op.seconds else ""
     return f"CLOSE {op.mode}{extra}"

@@ -92,7 +92,8 @@ def describe_timeline(plan: WirePlan) -> str:
             kind = "raw write" if op.raw else "write"
             lines.append(f"{stamp}  {kind} {len(op.data)}B (events {op.events}): {op.data!r}")
         elif isinstance(op, Sleep):
-            lines.append(f"{stamp}  sleep {op.seconds * 1000:.1f}ms")
+            spacing = " (at least, after the previous write)" if op.since == "write" else ""
+            lines.append(f"{stamp}  sleep {op.seconds * 1000:.1f}ms{spacing}")
             t += op.seconds
         elif isinstance(op, Close):
             extra = f" after {op.seconds}s" if op.seconds else ""
