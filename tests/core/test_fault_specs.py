@@ -124,5 +124,6 @@ def test_every_chaos_pool_spec_parses_and_suits_the_route():
         assert parse_faults(spec), spec
     responses = pool_for(RequestView(api="responses", path="/v1/responses", stream=True))
     assert "missing_done" not in responses and "bom" in responses
-    assert "missing_done" in pool_for(RequestView(api="chat", path="/v1/chat/completions", stream=True))
+    chat = RequestView(api="chat", path="/v1/chat/completions", stream=True)
+    assert "missing_done" in pool_for(chat)
     assert pool_for(RequestView(api="chat", path="/v1/chat/completions")) == PLAIN_POOL
