@@ -10,13 +10,14 @@ tests/transport; if uvicorn changes these classes, only this file needs to follo
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 __all__ = [
-    "TransportH11Protocol", "TransportWSProtocol", "TRANSPORT_KEY", "transport_of", "bound_port",
+    "TransportH11Protocol", "ws_protocol", "ws_protocol_class", "TRANSPORT_KEY", "transport_of",
+    "bound_port",
     "drain",
 ]
 
@@ -42,12 +43,30 @@ class TransportH11Protocol(H11Protocol):
         self.app = _wrap(self.app, transport)
 
 
-class TransportWSProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's sans-I/O websockets protocol, exposing the transport the same way."""
+@functools.cache
+def ws_protocol_class() -> type[Any]:
+    """uvicorn's sans-I/O websockets protocol, exposing the transport the same way. Built on
+    first use, so a server that never upgrades a connection never imports `websockets`."""
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
-        self.app = _wrap(self.app, transport)
+    class TransportWSProtocol(WebSocketsSansIOProtocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            super().connection_made(transport)
+            self.app = _wrap(self.app, transport)
+
+    return TransportWSProtocol
+
+
+def ws_protocol(**kwargs: Any) -> Any:
+    """What uvicorn's `ws=` is given: it is called with the protocol's keyword arguments on
+    each upgrade (uvicorn only calls `ws_protocol_class(...)`)."""
+    return ws_protocol_class()(**kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "TransportWSProtocol":
+        return ws_protocol_class()
+    raise AttributeError(name)
 
 
 def transport_of(scope: dict[str, Any]) -> asyncio.Transport | None:

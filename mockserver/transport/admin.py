@@ -14,11 +14,9 @@ and every request that carries an X-Mock-* header, needs `Authorization: Bearer 
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Any
 
-import yaml
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -26,23 +24,13 @@ from mockserver.core.scenario import Scenario
 from mockserver.errors import ConfigError
 from mockserver.faults import catalog
 from mockserver.transport.routing import Route
+from mockserver.transport.security import token_ok
 from mockserver.transport.state import DEFAULT_LANE
 
 __all__ = ["handle", "describe_scenario", "token_ok"]
 
 _ENDPOINTS = {"health": ("GET",), "catalog": ("GET",), "scenarios": ("GET", "POST"),
               "journal": ("GET",), "reset": ("POST",)}
-
-
-def token_ok(headers: Any, token: str | None) -> bool:
-    """Whether a request proves the admin token (Bearer or X-Mock-Token); True without one."""
-    if not token:
-        return True
-    given = headers.get("x-mock-token", "")
-    auth = headers.get("authorization", "")
-    if auth[:7].lower() == "bearer ":
-        given = given or auth[7:].strip()
-    return hmac.compare_digest(given.encode(), token.encode())
 
 
 def _error(
@@ -62,10 +50,16 @@ def describe_scenario(scenario: Scenario) -> dict[str, Any]:
 
 
 def _parse_body(raw: bytes, content_type: str) -> Any:
+    """JSON when the content type says so, else YAML (a superset); raises ValueError."""
     text = raw.decode("utf-8")
     if "json" in content_type:
         return json.loads(text)
-    return yaml.safe_load(text)
+    import yaml  # only scenario uploads need it; keeps it off the server's start-up path
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from None
 
 
 async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
@@ -118,7 +112,7 @@ async def _enqueue(state: Any, request: Request, lane: str) -> JSONResponse:
         return _error(413, "Scenario body too large.", code="request_too_large")
     try:
         doc = _parse_body(raw, request.headers.get("content-type", ""))
-    except (ValueError, yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:
         return _error(422, f"Body is neither valid JSON nor YAML: {exc}", code="invalid_body")
     if doc is None or doc == []:
         return _error(422, "Empty body: send one scenario (a mapping) or a list of them.",

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from mockserver.core.scenario import Response, Scenario
 from mockserver.errors import ApiError, ConfigError
 from mockserver.faults import Fault, parse_faults
-from mockserver.transport.admin import token_ok
 from mockserver.transport.routing import Route
+from mockserver.transport.security import token_ok
 from mockserver.transport.state import ServerState
 
 __all__ = ["Choice", "choose", "seed_for"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
+from typing import Any
 
 from mockserver.errors import ConfigError
 
-__all__ = ["is_loopback", "check_bind"]
+__all__ = ["is_loopback", "check_bind", "token_ok"]
 
 
 def is_loopback(host: str) -> bool:
@@ -26,3 +28,14 @@ def check_bind(host: str, admin_token: str | None) -> None:
             "script this server. Pass --admin-token TOKEN (clients then send "
             "'Authorization: Bearer TOKEN' to /_mock/), or bind 127.0.0.1."
         )
+
+
+def token_ok(headers: Any, token: str | None) -> bool:
+    """Whether a request proves the admin token (Bearer or X-Mock-Token); True without one."""
+    if not token:
+        return True
+    given = headers.get("x-mock-token", "")
+    auth = headers.get("authorization", "")
+    if auth[:7].lower() == "bearer ":
+        given = given or auth[7:].strip()
+    return hmac.compare_digest(given.encode(), token.encode())

@@ -24,7 +24,7 @@ import uvicorn
 
 from mockserver.core.scenario import Scenario
 from mockserver.errors import ServerError
-from mockserver.transport._internals import TransportH11Protocol, TransportWSProtocol, bound_port
+from mockserver.transport._internals import TransportH11Protocol, bound_port, ws_protocol
 from mockserver.transport.app import MockApp
 from mockserver.transport.security import check_bind
 from mockserver.transport.state import DEFAULT_LANE, JournalEntry, ServerConfig, ServerState
@@ -39,7 +39,7 @@ def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning"
         host=host,
         port=port,
         http=TransportH11Protocol,
-        ws=TransportWSProtocol,
+        ws=ws_protocol,  # type: ignore[arg-type]  # a factory: websockets loads on first upgrade
         lifespan="off",
         log_level=log_level,
         access_log=False,

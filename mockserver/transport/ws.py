@@ -19,9 +19,6 @@ import struct
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from websockets.frames import Frame, Opcode
-from websockets.protocol import State
-
 from mockserver.transport._internals import transport_of
 
 __all__ = [
@@ -61,12 +58,12 @@ def sans_io_of(scope: dict[str, Any]) -> tuple[Any, Any]:
     transport = transport_of(scope)
     if transport is None:
         raise RuntimeError("mockserver: no transport in scope (server not started with "
-                           "mockserver.transport._internals.TransportWSProtocol)")
+                           "mockserver.transport._internals.ws_protocol)")
     proto = transport.get_protocol()
     conn = getattr(proto, "conn", None)
     if conn is None:
         raise RuntimeError(f"mockserver: {type(proto).__name__} is not uvicorn's sans-I/O "
-                           "websockets protocol (use ws=TransportWSProtocol)")
+                           "websockets protocol (use ws=ws_protocol)")
     return proto, conn
 
 
@@ -75,7 +72,9 @@ def ignore_pings(scope: dict[str, Any]) -> None:
     _, conn = sans_io_of(scope)
     original = conn.send_frame
 
-    def send_frame(frame: Frame) -> None:
+    from websockets.frames import Opcode
+
+    def send_frame(frame: Any) -> None:
         if frame.opcode is not Opcode.PONG:
             original(frame)
 
@@ -139,6 +138,8 @@ def text_writer(scope: dict[str, Any]) -> Callable[[str], int] | None:
             or proto.initial_response is not None):
         return None
     writable, write, heads = proto.writable, proto.transport.write, _TEXT_HEADS
+    from websockets.protocol import State
+
     opened = State.OPEN
 
     def write_text(text: str) -> int:
