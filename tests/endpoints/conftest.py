@@ -10,13 +10,6 @@ import pytest
 from mockserver.transport.server import MockServer
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-        srv.check()
-
-
 @pytest.fixture
 def lane(server: MockServer) -> str:
     return f"t-{uuid.uuid4().hex[:8]}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,13 +38,6 @@ class LaneHandle:
 
     def requests(self) -> list[JournalEntry]:
         return self.server.requests(self.id)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as s:
-        yield s
-        s.check()
 
 
 @pytest.fixture

@@ -20,13 +20,6 @@ from mockserver.transport.server import MockServer
 _LANES = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-        srv.check()
-
-
 @pytest.fixture
 def lane(server: MockServer) -> str:
     return f"formats-{next(_LANES)}"

@@ -18,13 +18,6 @@ from mockserver.transport.server import MockServer
 BODY = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "stream": True}
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as s:
-        yield s
-        s.check()
-
-
 @pytest.fixture
 def http(server: MockServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=3) as c:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import openai
@@ -17,13 +16,6 @@ from mockserver.transport.server import MockServer
 MESSAGES = [{"role": "user", "content": "pick me"}]
 BODY = {"model": "gpt-4o", "messages": MESSAGES, "stream": True}
 DEFAULT = "You said: pick me"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as s:
-        yield s
-        s.check()
 
 
 @pytest.fixture
