@@ -7,7 +7,9 @@ one script gives the same text and chunking on every route.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mockserver.core.ids import Ids
@@ -57,21 +59,31 @@ class Content:
     calls: tuple[Call, ...]
     finish_reason: str
     prompt_tokens: int
-    completion_tokens: int
+    scripted_completion_tokens: int | None = None  # from the script's `usage`, if given
     reasoning: str | None = None
 
     @property
     def text(self) -> str:
         return "".join(self.pieces)
 
+    @functools.cached_property
+    def completion_tokens(self) -> int:
+        """Scripted, or counted (words, tool-call fragments) only when a usage is rendered:
+        a million-chunk stream does not pay for counting before its first byte."""
+        if self.scripted_completion_tokens is not None:
+            return self.scripted_completion_tokens
+        words = sum(len(p.split()) or 1 for p in self.pieces)
+        return max(1, words + sum(len(c.fragments) for c in self.calls))
+
 
 def resolve(response: Response, request: RequestView, seed: int) -> Content:
+    pieces: Sequence[str]
     if response.chunks is not None:
-        pieces = list(response.chunks)
+        pieces = response.chunks  # already a tuple: shared, never copied per request
     elif response.text is not None:
         pieces = word_chunks(response.text)
     elif response.tool_calls:
-        pieces = []
+        pieces = ()
     else:
         pieces = word_chunks(default_reply(request.user_text))
     ids = Ids(seed)
@@ -86,13 +98,13 @@ def resolve(response: Response, request: RequestView, seed: int) -> Content:
         for i, call in enumerate(response.tool_calls)
     )
     finish = response.finish_reason or ("tool_calls" if calls else "stop")
-    completion = sum(len(p.split()) or 1 for p in pieces) + sum(len(c.fragments) for c in calls)
     usage = dict(response.usage or {})
+    scripted = usage.get("completion_tokens")
     return Content(
         pieces=tuple(pieces),
         calls=calls,
         finish_reason=finish,
         prompt_tokens=int(usage.get("prompt_tokens", request.prompt_tokens)),
-        completion_tokens=int(usage.get("completion_tokens", max(completion, 1))),
+        scripted_completion_tokens=int(scripted) if scripted is not None else None,
         reasoning=response.reasoning,
     )
