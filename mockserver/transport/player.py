@@ -177,18 +177,11 @@ async def play(
     loop = asyncio.get_running_loop()
     deadline: float | None = None  # the schedule starts where the first pause begins
     last_write = loop.time()
+    timed = plan.has_sleeps  # only a paced plan needs the time of each write
     sent = 0
     try:
         for op in plan.ops:
-            if isinstance(op, Start):
-                if raw:
-                    assert transport is not None
-                    transport.write(_head(op))
-                else:
-                    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
-                    start = {"type": "http.response.start", "status": op.status, "headers": headers}
-                    await send(start)
-            elif isinstance(op, Write):
+            if type(op) is Write:  # the hot path first: most ops of a stream are writes
                 if transport is not None and transport.is_closing():
                     note("client_disconnected", sent)
                     await _await_disconnect(receive, watcher)  # so uvicorn logs no error
@@ -208,7 +201,16 @@ async def play(
                 else:
                     await send({"type": "http.response.body", "body": op.data, "more_body": True})
                 sent += len(op.data)
-                last_write = loop.time()
+                if timed:
+                    last_write = loop.time()
+            elif isinstance(op, Start):
+                if raw:
+                    assert transport is not None
+                    transport.write(_head(op))
+                else:
+                    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
+                    start = {"type": "http.response.start", "status": op.status, "headers": headers}
+                    await send(start)
             elif isinstance(op, Sleep):
                 deadline = (loop.time() if deadline is None else deadline) + op.seconds
                 if op.since == "write":
