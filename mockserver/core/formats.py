@@ -6,6 +6,7 @@ events depending on the route; `FORMATS[api]` is the only place that choice is m
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -84,16 +85,42 @@ class Format:
         return self.headers(headers, error) if self.headers is not None else headers
 
 
-FORMATS: dict[str, Format] = {
-    "chat": Format(events=chat_events, body=chat_body),
-    "completions": Format(events=completion_events, body=completion_body),
+#: formats whose renderer module registers itself on first use (kept off the start-up path)
+_LAZY = {
+    "responses": "mockserver.core.render_responses",
+    "messages": "mockserver.core.render_anthropic",
 }
+
+
+class _Formats(dict[str, Format]):
+    """The registry; the Responses and Anthropic renderers are imported the first time their
+    api is looked up (`in`, `[]`, `get`), so a server that never sees them never loads them."""
+
+    def _load(self, api: object) -> bool:
+        module = _LAZY.get(api) if isinstance(api, str) else None
+        if module is None:
+            return False
+        importlib.import_module(module)  # calls register_format(api, ...)
+        return dict.__contains__(self, api)
+
+    def __missing__(self, api: str) -> Format:
+        if self._load(api):
+            return dict.__getitem__(self, api)
+        raise KeyError(api)
+
+    def __contains__(self, api: object) -> bool:
+        return dict.__contains__(self, api) or self._load(api)
+
+    def get(self, api: str, default: Format | None = None) -> Format | None:  # type: ignore[override]
+        return self[api] if api in self else default
+
+
+FORMATS: dict[str, Format] = _Formats(
+    chat=Format(events=chat_events, body=chat_body),
+    completions=Format(events=completion_events, body=completion_body),
+)
 
 
 def register_format(api: str, fmt: Format) -> None:
     """Add a wire format (used by the Responses and Anthropic renderers)."""
-    FORMATS[api] = fmt
-
-
-# Formats that register themselves (imported last: they import `Format` from here).
-from mockserver.core import render_anthropic, render_responses  # noqa: E402, F401, I001
+    dict.__setitem__(FORMATS, api, fmt)

@@ -15,6 +15,7 @@ with MockServer() as server:
     loaded = sorted(m for m in sys.modules if m.startswith((
         "websockets", "yaml", "mockserver.transport.ws_app", "mockserver.fixtures.library",
         "mockserver.faults.close", "mockserver.faults.split",
+        "mockserver.core.render_responses", "mockserver.core.render_anthropic",
     )))
 print(json.dumps(loaded))
 """
@@ -26,13 +27,18 @@ def test_started_server_has_not_imported_websockets_yaml_faults_or_the_library()
     assert json.loads(out.stdout) == []
 
 
-def test_first_websocket_and_named_scenario_load_what_they_need() -> None:
+def test_first_websocket_named_scenario_and_format_load_what_they_need() -> None:
     probe = PROBE.replace(
         "    loaded =",
         "    import httpx, websockets.sync.client as wsc\n"
         "    httpx.post(server.base_url + '/chat/completions', headers={'x-mock-scenario': "
         "'hello-stream'}, json={'model': 'gpt-4.1', 'messages': [{'role': 'user', "
         "'content': 'x'}]}, timeout=10).raise_for_status()\n"
+        "    httpx.post(server.base_url + '/responses', json={'model': 'gpt-4.1', 'input': 'x'},"
+        " timeout=10).raise_for_status()\n"
+        "    httpx.post(server.base_url + '/messages', json={'model': 'claude-sonnet-4.5', "
+        "'max_tokens': 5, 'messages': [{'role': 'user', 'content': 'x'}]}, timeout=10)"
+        ".raise_for_status()\n"
         "    with wsc.connect(server.ws_url + '/ws/chat', open_timeout=10) as ws:\n"
         "        ws.send(json.dumps({'type': 'auth', 'api_key': 'k'}))\n"
         "        assert json.loads(ws.recv(timeout=10))['type'] == 'auth_success'\n"
@@ -42,3 +48,5 @@ def test_first_websocket_and_named_scenario_load_what_they_need() -> None:
     assert out.returncode == 0, out.stderr
     loaded = json.loads(out.stdout)
     assert "mockserver.transport.ws_app" in loaded and "mockserver.fixtures.library" in loaded
+    assert "mockserver.core.render_responses" in loaded
+    assert "mockserver.core.render_anthropic" in loaded
