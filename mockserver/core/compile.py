@@ -9,7 +9,6 @@ Same inputs, same bytes: ids, `created`, jitter and every fault's choices come f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -27,6 +26,7 @@ from mockserver.core.plan import Close, LazyOps, Op, Sleep, Start, WirePlan, Wri
 from mockserver.core.request import RequestView
 from mockserver.core.scenario import ErrorReply, Response, Timing
 from mockserver.faults.base import Draft, Fault, FaultContext
+from mockserver.sse.encoder import encode_event
 
 __all__ = ["compile_plan", "compile_json", "compile_error", "schedule", "base_headers"]
 
@@ -196,16 +196,12 @@ def _writes(events: Iterable[Event]) -> Iterator[Op]:
     a fault-free stream (one generator frame per event instead of four)."""
     count = 0
     for event in events:
-        data = event.data
-        if data is None:
+        if event.data is None:
             event = serialize(event)
-            data = event.data
         count += 1
-        if (data is not None and event.event is None and event.id is None
-                and event.retry is None and "\n" not in data and "\r" not in data):
-            yield Write(b"data: " + data.encode() + b"\n\n", count)
-        else:
-            yield Write(encode(event).data, count)
+        # encode_event has the one-data-line fast path; no Frame in between
+        yield Write(encode_event(event.data, event=event.event, id=event.id, retry=event.retry),
+                    count)
 
 
 def _lazy_stream(
@@ -219,8 +215,3 @@ def _lazy_stream(
         frames = (encode(serialize(e)) for e in events)
         return schedule_iter(frames, timing, seed) if sleeps else _writes(events)
     return LazyOps((start,), body, (Close("clean"),), sleeps=sleeps)
-
-
-def describe_body(plan: WirePlan) -> Any:
-    """Decode a non-stream plan's JSON body (for tests and `mockserver play`)."""
-    return json.loads(plan.body())

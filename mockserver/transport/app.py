@@ -29,7 +29,7 @@ from mockserver.transport.routing import API_ROUTES, Route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
 from mockserver.transport.ws import WS_ROUTES  # ws_app registers on the first connection
 
-__all__ = ["MockApp", "create_app"]
+__all__ = ["MockApp"]
 
 log = logging.getLogger("mockserver")
 
@@ -193,7 +193,3 @@ def _with_fault_header(plan: WirePlan) -> WirePlan:
         for op in plan.ops
     )
     return WirePlan(ops=ops, scenario=plan.scenario, faults=plan.faults, streaming=plan.streaming)
-
-
-def create_app(state: ServerState) -> MockApp:
-    return MockApp(state)
