@@ -2,14 +2,16 @@
 # The two commands of the README, each setting up what it needs from a fresh clone:
 #   ./run.sh serve [ARGS...]   start mockserver with the faithful default on 127.0.0.1:8000
 #   ./run.sh test  [ARGS...]   run the whole test suite (what .ci/run calls)
-# Needs only python3 (>= 3.10). Creates .venv and installs the project with its test extras;
+# Needs only python3 (>= 3.10). Creates .venv and installs the locked test environment
+# (requirements/test.lock, with hashes) and the project itself;
 # for the browser and openai-node tests it installs Debian's chromium (as root) and the npm
 # packages pinned in tests/js/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 venv=.venv
-stamp="$venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+lock=requirements/test.lock
+stamp="$venv/.installed-$(cat pyproject.toml "$lock" | sha1sum | cut -c1-12)"
 
 setup_python() {
     if [ ! -x "$venv/bin/python" ]; then
@@ -17,7 +19,9 @@ setup_python() {
     fi
     if [ ! -f "$stamp" ]; then
         "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-        "$venv/bin/python" -m pip install -q -e '.[test]'
+        # exactly the locked versions (with hashes), then the project itself without resolving
+        "$venv/bin/python" -m pip install -q --require-hashes --no-deps -r "$lock"
+        "$venv/bin/python" -m pip install -q --no-deps -e .
         rm -f "$venv"/.installed-*
         touch "$stamp"
     fi

@@ -143,16 +143,19 @@ def test_messages_in_stream_error_event_raises_status_error(
 
 
 @pytest.mark.parametrize("mode", ["reset", "abrupt"])  # TCP RST / no chunked terminator
-def test_messages_stream_cut_raises_the_transport_error(
+def test_messages_stream_cut_raises_api_connection_error(
     ant: anthropic.Anthropic, queue: Queue, mode: str
 ) -> None:
-    """anthropic does not wrap errors raised while iterating: the httpx error escapes."""
+    """anthropic (2.17, pinned in requirements/test.lock) wraps a transport error raised while
+    iterating into APIConnectionError, caused by the httpx2 error (older releases let the bare
+    httpx2 error escape: the reason this environment is locked)."""
     queue({"text": "one two three"}, faults=[f"close(after=4, mode={mode})"])
-    expected = httpx2.ReadError if mode == "reset" else httpx2.RemoteProtocolError
+    cause = httpx2.ReadError if mode == "reset" else httpx2.RemoteProtocolError
     seen: list[str] = []
-    with pytest.raises(expected):
+    with pytest.raises(anthropic.APIConnectionError) as info:
         with ant.messages.stream(model=CLAUDE, max_tokens=64, messages=USER) as stream:
             seen.extend(e.type for e in stream)
+    assert isinstance(info.value.__cause__, cause)
     assert seen[0] == "message_start" and "message_stop" not in seen
 
 
