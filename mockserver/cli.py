@@ -3,6 +3,7 @@
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
                  [--api-key KEY] [--admin-token TOKEN] [--quiet]
+                 [--http auto|httptools|h11] [--loop auto|uvloop|asyncio]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
 mockserver scenarios [--scenarios PATH]
 mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
@@ -86,6 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument(
+        "--http",
+        choices=("auto", "httptools", "h11"),
+        default="auto",
+        help="HTTP implementation (default auto: httptools when installed, else h11)",
+    )
+    serve.add_argument(
+        "--loop",
+        choices=("auto", "uvloop", "asyncio"),
+        default="auto",
+        help="event loop (default auto: uvloop when installed, else asyncio)",
+    )
 
     sub.add_parser("faults", help="list the fault catalogue", description="List every fault.")
 
@@ -120,6 +133,16 @@ def _load(paths: Sequence[str]) -> list[Any]:
     return out
 
 
+def _stack_line_to_stderr() -> None:
+    """The stack line (`mockserver.stack` logger) goes to stderr: stdout keeps the start line
+    first and then one line per request."""
+    stack_log = logging.getLogger("mockserver.stack")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    stack_log.addHandler(handler)
+    stack_log.propagate = False
+
+
 def _serve(args: argparse.Namespace) -> int:
     from mockserver.core.scenario import REALISTIC_TIMING
     from mockserver.faults import parse_faults
@@ -152,8 +175,9 @@ def _serve(args: argparse.Namespace) -> int:
                 f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
             )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    _stack_line_to_stderr()
     # the built-in library is read on first use; --scenarios files are read above and win
-    server = MockServer(args.host, args.port, config=config)
+    server = MockServer(args.host, args.port, config=config, http=args.http, loop=args.loop)
     for scenario in scenarios:
         server.state.add_library(scenario)
 

@@ -6,9 +6,9 @@
         ...
 
 Fixtures: `mockserver` (per test, on its own lane), `make_mockserver` (the session's server),
-`mockserver_listen_address` (overridable). Marker: `@pytest.mark.mockserver(scenario=None,
-faults=(), seed=None, assert_all_used=True)`. Options: `--mockserver-seed N`,
-`--mockserver-url URL`, `--mockserver-report PATH`.
+`mockserver_listen_address` and `mockserver_stack` (overridable). Marker:
+`@pytest.mark.mockserver(scenario=None, faults=(), seed=None, assert_all_used=True)`.
+Options: `--mockserver-seed N`, `--mockserver-url URL`, `--mockserver-report PATH`.
 
 This module is what pytest imports in every session of every project that installed
 mockserver, so it imports only pytest: the server, starlette and uvicorn load when a fixture
@@ -20,6 +20,7 @@ from .plugin import (
     make_mockserver,
     mockserver,
     mockserver_listen_address,
+    mockserver_stack,
     pytest_addoption,
     pytest_configure,
     pytest_report_header,
@@ -31,6 +32,7 @@ __all__ = [
     "make_mockserver",
     "mockserver",
     "mockserver_listen_address",
+    "mockserver_stack",
     "pytest_addoption",
     "pytest_configure",
     "pytest_report_header",

@@ -5,6 +5,7 @@
             └── mockserver (test)  MockserverFixture on a fresh lane; teardown: server errors,
                                    unused scenarios, lane freed
     mockserver_listen_address      (host, port) to bind; MOCKSERVER_HOST / MOCKSERVER_PORT
+    mockserver_stack               (http, loop) to serve on; MOCKSERVER_HTTP / MOCKSERVER_LOOP
 
 Import-light on purpose (like Hypothesis's plugin): pytest loads this module in every session
 of every project that installed mockserver, so it imports only pytest and the standard
@@ -32,7 +33,8 @@ from .options import (
 
 __all__ = [
     "pytest_addoption", "pytest_configure", "pytest_report_header", "pytest_runtest_makereport",
-    "mockserver_listen_address", "make_mockserver", "_mockserver_session", "mockserver",
+    "mockserver_listen_address", "mockserver_stack", "make_mockserver", "_mockserver_session",
+    "mockserver",
 ]
 
 _FIXTURE = pytest.StashKey[Any]()
@@ -103,8 +105,16 @@ def mockserver_listen_address() -> tuple[str, int]:
 
 
 @pytest.fixture(scope="session")
+def mockserver_stack() -> tuple[str, str]:
+    """(http, loop) the session's server runs on: `auto` picks httptools and uvloop when they
+    import (h11 and asyncio otherwise); override in conftest.py or with env vars."""
+    return os.environ.get("MOCKSERVER_HTTP", "auto"), os.environ.get("MOCKSERVER_LOOP", "auto")
+
+
+@pytest.fixture(scope="session")
 def make_mockserver(
-    mockserver_listen_address: tuple[str, int], pytestconfig: pytest.Config
+    mockserver_listen_address: tuple[str, int], mockserver_stack: tuple[str, str],
+    pytestconfig: pytest.Config,
 ) -> Iterator[Any]:
     """The session's server: a `MockServer` in a thread, or a `RemoteServer` client."""
     url = check_url(pytestconfig.getoption("mockserver_url", None))
@@ -116,7 +126,8 @@ def make_mockserver(
         from mockserver.transport.server import MockServer
 
         host, port = mockserver_listen_address
-        server = MockServer(host, port, seed=_seed(pytestconfig)).start()
+        http, loop = mockserver_stack
+        server = MockServer(host, port, seed=_seed(pytestconfig), http=http, loop=loop).start()
     try:
         yield server
     finally:

@@ -5,6 +5,13 @@ without the chunked terminator, send a TCP RST, write raw bytes. uvicorn builds 
 inside its protocol classes, so we subclass them and wrap the per-connection app to add the
 transport under `scope["extensions"]["mockserver.transport"]`. Pinned behaviour is tested in
 tests/transport; if uvicorn changes these classes, only this file needs to follow.
+
+Both HTTP implementations get the same subclass (`http_protocol_class("httptools" | "h11")`):
+each keeps its asyncio transport and its `FlowControl` as `self.transport` / `self.flow`, and
+writes the chunked terminator on the final empty body message, so the players' direct chunk
+writes, aborts and resets behave alike on both (and on uvloop's transports, whose `socket`
+extra takes `setsockopt`). Each class is built on first use: a server on httptools never
+imports h11, and the other way round.
 """
 
 from __future__ import annotations
@@ -13,12 +20,9 @@ import asyncio
 import functools
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
-
 __all__ = [
-    "TransportH11Protocol", "ws_protocol", "ws_protocol_class", "TRANSPORT_KEY", "transport_of",
-    "bound_port",
-    "drain",
+    "http_protocol_class", "ws_protocol", "ws_protocol_class", "TRANSPORT_KEY", "transport_of",
+    "bound_port", "drain",
 ]
 
 TRANSPORT_KEY = "mockserver.transport"
@@ -35,12 +39,27 @@ def _wrap(app: Any, transport: asyncio.BaseTransport) -> Any:
     return with_transport
 
 
-class TransportH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, exposing the transport to the app through the scope."""
+@functools.cache
+def http_protocol_class(http: str) -> type[asyncio.Protocol]:
+    """uvicorn's `httptools` or `h11` protocol, exposing the transport to the app through the
+    scope (what uvicorn's `http=` is given)."""
+    base: type[Any]
+    if http == "httptools":
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    elif http == "h11":
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+    else:
+        raise ValueError(f"unknown HTTP implementation {http!r}")
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self.app = _wrap(self.app, transport)
+    class TransportProtocol(base):  # type: ignore[misc]
+        app: Any
+
+        def connection_made(self, transport: asyncio.Transport) -> None:
+            super().connection_made(transport)
+            self.app = _wrap(self.app, transport)
+
+    TransportProtocol.__name__ = TransportProtocol.__qualname__ = f"Transport{base.__name__}"
+    return TransportProtocol
 
 
 @functools.cache
@@ -66,6 +85,10 @@ def ws_protocol(**kwargs: Any) -> Any:
 def __getattr__(name: str) -> Any:
     if name == "TransportWSProtocol":
         return ws_protocol_class()
+    if name == "TransportH11Protocol":
+        return http_protocol_class("h11")
+    if name == "TransportHttpToolsProtocol":
+        return http_protocol_class("httptools")
     raise AttributeError(name)
 
 

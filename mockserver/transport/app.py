@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from mockserver.core.compile import compile_error, compile_json, compile_plan
 from mockserver.core.formats import FORMATS
@@ -74,6 +74,10 @@ class MockApp:
         self.state.record(entry)
         try:
             plan = await self._plan(request, route, entry, lane_index)
+        except ClientDisconnect:  # gone before its body was complete: nobody to answer
+            entry.outcome = "client_disconnected"
+            self.log_line(entry)
+            return
         except ApiError as exc:
             plan = self.error_plan(exc, route, request)
         except Exception as exc:  # noqa: BLE001 - any bug becomes a 500, the server keeps serving

@@ -11,10 +11,16 @@ Modelled on HTTPX's `TestServer` and pytest-httpserver's `HTTPServer`:
 
 Real sockets matter: in-process transports buffer the body, so splits, pacing, closes and
 resets are only visible to a client reading from a socket.
+
+`MockServer(http="auto"|"httptools"|"h11", loop="auto"|"uvloop"|"asyncio")` picks the stack
+(`stack.py`): httptools and uvloop when they import, h11 and asyncio otherwise, with one log
+line when it falls back. The server thread runs its own event loop of that kind.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import threading
 from collections.abc import Iterable
@@ -24,21 +30,27 @@ import uvicorn
 
 from mockserver.core.scenario import Scenario
 from mockserver.errors import ServerError
-from mockserver.transport._internals import TransportH11Protocol, bound_port, ws_protocol
+from mockserver.transport._internals import bound_port, http_protocol_class, ws_protocol
 from mockserver.transport.app import MockApp
 from mockserver.transport.security import check_bind
+from mockserver.transport.stack import Stack, choose_stack
 from mockserver.transport.state import DEFAULT_LANE, JournalEntry, ServerConfig, ServerState
 
 __all__ = ["MockServer", "uvicorn_config"]
 
+log = logging.getLogger("mockserver.stack")
 
-def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning") -> uvicorn.Config:
+
+def uvicorn_config(app: Any, host: str, port: int, *, stack: Stack | None = None,
+                   log_level: str = "warning") -> uvicorn.Config:
     """The one uvicorn configuration every entry point uses (thread, CLI, benchmarks)."""
+    stack = stack or choose_stack()
     return uvicorn.Config(
         app,
         host=host,
         port=port,
-        http=TransportH11Protocol,
+        loop=stack.loop,
+        http=http_protocol_class(stack.http),
         ws=ws_protocol,  # type: ignore[arg-type]  # a factory: websockets loads on first upgrade
         lifespan="off",
         log_level=log_level,
@@ -58,8 +70,10 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
         self.ready = threading.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None  # the loop it serves on
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
         try:
             await super().startup(sockets)
         finally:
@@ -89,11 +103,15 @@ class MockServer:
         *,
         scenarios: Iterable[Scenario] = (),
         config: ServerConfig | None = None,
+        http: str = "auto",
+        loop: str = "auto",
         **options: Any,
     ) -> None:
         if config is None:
             config = ServerConfig(host=host, **options)
         check_bind(host, config.admin_token)
+        #: the HTTP implementation and event loop it serves on (see `stack.py`)
+        self.stack = choose_stack(http, loop)
         self.host = host
         self.port = port
         self.config = config
@@ -108,7 +126,9 @@ class MockServer:
     def start(self, timeout: float = 10.0) -> MockServer:
         if self._thread is not None:
             return self
-        server = _Server(uvicorn_config(self.app, self.host, self.port))
+        # one line: a warning when it falls back (never an error), else for who listens (CLI)
+        log.log(logging.WARNING if self.stack.missing else logging.INFO, self.stack.line())
+        server = _Server(uvicorn_config(self.app, self.host, self.port, stack=self.stack))
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._server, self._thread = server, thread
         thread.start()

@@ -92,14 +92,6 @@ def test_bad_cors_specs_are_clear_errors(spec):
         parse_faults(spec)
 
 
-@pytest.fixture(scope="module")
-def server():
-    from mockserver.transport.server import MockServer
-
-    with MockServer() as running:
-        yield running
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_non_browser_client_streams_normally_under_every_cors_kind(server, kind):
     headers = {"Origin": ORIGIN, "X-Mock-Fault": f"cors(kind={kind})"}

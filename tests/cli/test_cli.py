@@ -40,6 +40,27 @@ def test_serve_port_0_streams_logs_and_exits_cleanly_on_ctrl_c() -> None:
         _drive_serve(proc)
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    ((), "mockserver: HTTP by httptools, event loop uvloop"),
+    (("--http", "h11", "--loop", "asyncio"), "mockserver: HTTP by h11, event loop asyncio"),
+])
+def test_serve_names_its_stack_on_stderr_and_serves_on_it(args: tuple[str, ...],
+                                                          line: str) -> None:
+    with subprocess.Popen(
+        [*CMD, "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        _drive_serve(proc)  # stdout: the start line first, then one line per request
+        assert proc.stderr is not None
+        assert proc.stderr.read().splitlines() == [line]
+
+
+def test_serve_rejects_an_unknown_stack_naming_the_option() -> None:
+    result = run("serve", "--port", "0", "--http", "fast")
+    assert result.returncode == 2
+    assert "--http: invalid choice: 'fast'" in result.stderr
+
+
 def _drive_serve(proc: subprocess.Popen[str]) -> None:
     try:
         first = read_line(proc)

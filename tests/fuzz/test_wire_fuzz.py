@@ -30,12 +30,6 @@ WIRE = settings(deadline=None, database=None, suppress_health_check=list(HealthC
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    with MockServer() as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=httpx.Timeout(3.0)) as client:
         yield client

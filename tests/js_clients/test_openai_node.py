@@ -39,14 +39,6 @@ def _node_or_unavailable() -> str:
     pytest.skip(f"openai-node unavailable: {reason}")
 
 
-@pytest.fixture(scope="module")
-def server():
-    from mockserver.transport.server import MockServer
-
-    with MockServer() as running:
-        yield running
-
-
 @pytest.fixture
 def lane(server):
     """This test's own lane: (base URL, journal reader), so attempts can be counted."""

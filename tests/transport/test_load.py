@@ -65,8 +65,9 @@ async def _all(server: MockServer) -> list[bytes | None]:
         return await asyncio.wait_for(asyncio.gather(*tasks), timeout=90)
 
 
-def test_200_concurrent_streams_with_mixed_faults_arrive_intact():
-    with MockServer() as server:
+def test_200_concurrent_streams_with_mixed_faults_arrive_intact(mockserver_stack):
+    http, loop = mockserver_stack
+    with MockServer(http=http, loop=loop) as server:
         for i in range(STREAMS):
             server.enqueue({"seed": 1000 + i, "response": {"text": _text(i)}}, lane=f"load-{i}")
         results = asyncio.run(_all(server))

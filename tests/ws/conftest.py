@@ -50,15 +50,17 @@ async def send_json(ws: ClientConnection, obj: Any) -> None:
 
 
 @pytest.fixture(scope="module")
-def keyed_server() -> Iterator[MockServer]:
-    with MockServer(api_key=KEY) as server:
+def keyed_server(mockserver_stack: tuple[str, str]) -> Iterator[MockServer]:
+    http, loop = mockserver_stack
+    with MockServer(api_key=KEY, http=http, loop=loop) as server:
         yield server
         server.check()
 
 
 @pytest.fixture(scope="module")
-def plain_server() -> Iterator[MockServer]:
-    with MockServer() as server:
+def plain_server(mockserver_stack: tuple[str, str]) -> Iterator[MockServer]:
+    http, loop = mockserver_stack
+    with MockServer(http=http, loop=loop) as server:
         yield server
         server.check()
 

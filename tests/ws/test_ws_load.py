@@ -43,8 +43,9 @@ async def _one(server: MockServer, i: int) -> tuple[str, str]:
 
 
 @pytest.mark.asyncio
-async def test_200_concurrent_sessions_keep_their_transcripts() -> None:
-    with MockServer() as server:
+async def test_200_concurrent_sessions_keep_their_transcripts(mockserver_stack) -> None:
+    http, loop = mockserver_stack
+    with MockServer(http=http, loop=loop) as server:
         results = await asyncio.wait_for(
             asyncio.gather(*(_one(server, i) for i in range(SESSIONS))), DEADLINE)
         assert [got for _, got in results] == [expected for expected, _ in results]
