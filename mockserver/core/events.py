@@ -42,12 +42,18 @@ class Event:
 
 class Replay:
     """A re-iterable view of a generator function: each pass renders the events afresh, so a
-    stream can be played (and journaled, and described) without being held in memory."""
+    stream can be played (and journaled, and described) without being held in memory.
 
-    __slots__ = ("factory",)
+    `frames`, when the format has a fast renderer, gives the same stream already encoded: one
+    `bytes` per event, equal to `encode(serialize(e)).data` for each event `e` (a fault-free
+    stream is played from it; faults work on the events)."""
 
-    def __init__(self, factory: Callable[[], Iterable[Event]]) -> None:
+    __slots__ = ("factory", "frames")
+
+    def __init__(self, factory: Callable[[], Iterable[Event]],
+                 frames: Callable[[], Iterable[bytes]] | None = None) -> None:
         self.factory = factory
+        self.frames = frames
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self.factory())

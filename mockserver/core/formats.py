@@ -13,13 +13,15 @@ from typing import Any
 
 from mockserver.core.content import Content
 from mockserver.core.events import Event
-from mockserver.core.render_chat import chat_body, chat_events
+from mockserver.core.render_chat import chat_body, chat_events, chat_frames
 from mockserver.core.render_misc import completion_body, completion_events
 from mockserver.core.request import RequestView
 
 __all__ = ["Format", "FORMATS", "openai_error_body", "default_error_type", "register_format"]
 
 EventsFn = Callable[[Content, RequestView, int, str], Iterable[Event]]
+#: the same stream as EventsFn, already encoded (one bytes per event): a fast renderer
+FramesFn = Callable[[Content, RequestView, int, str], Iterable[bytes]]
 BodyFn = Callable[[Content, RequestView, int, str], dict[str, Any]]
 ErrorFn = Callable[[int, str, str, str | None, str | None, str], dict[str, Any]]
 #: (base headers, is_error) -> the format's own headers (e.g. Anthropic's `request-id`)
@@ -78,6 +80,9 @@ class Format:
     stream_content_type: str = "text/event-stream; charset=utf-8"
     headers: HeadersFn | None = None
     error_event: ErrorEventFn | None = None
+    #: optional: `encode(serialize(e)).data` for each event of `events`, rendered as bytes
+    #: directly (the hot path of a fault-free stream); must give exactly the same bytes
+    frames: FramesFn | None = None
 
     def adapt_headers(self, headers: list[tuple[str, str]], *, error: bool = False
                       ) -> list[tuple[str, str]]:
@@ -116,7 +121,7 @@ class _Formats(dict[str, Format]):
 
 
 FORMATS: dict[str, Format] = _Formats(
-    chat=Format(events=chat_events, body=chat_body),
+    chat=Format(events=chat_events, body=chat_body, frames=chat_frames),
     completions=Format(events=completion_events, body=completion_body),
 )
 

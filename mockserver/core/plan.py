@@ -96,15 +96,18 @@ class LazyOps:
     pass, from pure data), then `tail`. A fault-free stream is played this way, so its first
     byte leaves before the last event is rendered and memory stays flat in stream length. It
     compares, indexes and iterates like the tuple it stands for; `sleeps` says whether `body`
-    holds any Sleep op (so the player need not walk it to know). It never holds raw writes."""
+    holds any Sleep op (so the player need not walk it to know). It never holds raw writes.
+    `payloads`, when the body is only writes, gives their bytes in order (`op.data` of each
+    `Write` of `body()`, without building the ops): the player's hot loop."""
 
-    __slots__ = ("head", "body", "tail", "sleeps")
+    __slots__ = ("head", "body", "tail", "sleeps", "payloads")
 
     def __init__(
         self, head: tuple[Op, ...], body: Callable[[], Iterable[Op]], tail: tuple[Op, ...],
-        *, sleeps: bool,
+        *, sleeps: bool, payloads: Callable[[], Iterable[bytes]] | None = None,
     ) -> None:
         self.head, self.body, self.tail, self.sleeps = head, body, tail, sleeps
+        self.payloads = payloads
 
     def __iter__(self) -> Iterator[Op]:
         yield from self.head

@@ -20,7 +20,7 @@ from mockserver.core.ids import Ids, rng_for
 from mockserver.core.request import RequestView
 from mockserver.sse.encoder import DONE
 
-__all__ = ["chat_events", "chat_body", "usage_object"]
+__all__ = ["chat_events", "chat_frames", "chat_body", "usage_object"]
 
 
 def usage_object(content: Content) -> dict[str, Any]:
@@ -99,27 +99,39 @@ def _choice_json(index: int, kind: str, delta: Any, finish: str | None = None) -
     return f'[{{"index":{index},"delta":{body},"logprobs":null,"finish_reason":{reason}}}]'
 
 
+class _Envelope:
+    """What every chunk of one stream shares (id, created, model, fingerprint) as a template,
+    and the seeded `obfuscation` padding drawn once per chunk, in stream order."""
+
+    def __init__(self, request: RequestView, seed: int, model: str) -> None:
+        ids = self.ids = Ids(seed)
+        head = {
+            "id": ids.base62("chatcmpl-", 29),
+            "object": "chat.completion.chunk",
+            "created": ids.created(),
+            "model": model,
+            "service_tier": "default",
+            "system_fingerprint": ids.fingerprint(),
+        }
+        self.prefix = dumps(head)[:-1] + ',"choices":'
+        self.usage_null = ',"usage":null' if request.include_usage else ""
+        self.pad = rng_for(seed, "obfuscation") if request.include_obfuscation else None
+
+    def tail(self) -> str:
+        """The chunk's end: the next padding (one draw), or just the closing brace."""
+        pad = self.pad
+        return "}" if pad is None else f',"obfuscation":"{self.ids.obfuscation(pad)}"}}'
+
+    def data(self, choices: str, usage: str | None = None) -> str:
+        return self.prefix + choices + (self.usage_null if usage is None else usage) + self.tail()
+
+
 def chat_events(content: Content, request: RequestView, seed: int, model: str) -> Iterator[Event]:
     """The stream's events, rendered lazily. Each event's `data` is built from a template of
     the envelope (constant for the stream) around the per-chunk `choices`; faults that need
     the JSON objects get them by `events.hydrate`."""
-    ids = Ids(seed)
-    head = {
-        "id": ids.base62("chatcmpl-", 29),
-        "object": "chat.completion.chunk",
-        "created": ids.created(),
-        "model": model,
-        "service_tier": "default",
-        "system_fingerprint": ids.fingerprint(),
-    }
-    prefix = dumps(head)[:-1] + ',"choices":'
-    usage_null = ',"usage":null' if request.include_usage else ""
-    pad = rng_for(seed, "obfuscation") if request.include_obfuscation else None
-
-    def data(choices: str, usage: str = usage_null) -> str:
-        tail = f',"obfuscation":"{ids.obfuscation(pad)}"}}' if pad is not None else "}"
-        return prefix + choices + usage + tail
-
+    env = _Envelope(request, seed, model)
+    data = env.data
     for index, kind, delta in _interleave(request.n, _choice_deltas(content)):
         yield Event(data=data(_choice_json(index, kind, delta)), kind=kind)
     for index in range(request.n):
@@ -128,6 +140,37 @@ def chat_events(content: Content, request: RequestView, seed: int, model: str) -
     if request.include_usage:
         yield Event(data=data("[]", ',"usage":' + dumps(usage_object(content))), kind="usage")
     yield Event(data=DONE, kind="done")
+
+
+def chat_frames(content: Content, request: RequestView, seed: int, model: str
+                ) -> Iterator[bytes]:
+    """`encode_event(e.data)` of every event of `chat_events` (a chat chunk's JSON is one line),
+    built as bytes: content chunks of a single choice from one template around the piece, the
+    piece's JSON reused while it repeats. The hot path of a fault-free stream; the same bytes
+    (tests/core/test_render_chat.py compares them)."""
+    if request.n != 1:
+        for event in chat_events(content, request, seed, model):
+            yield b"data: " + (event.data or "").encode() + b"\n\n"
+        return
+    env = _Envelope(request, seed, model)
+    data, tail = env.data, env.tail
+    before = ("data: " + env.prefix + '[{"index":0,"delta":{"content":').encode()
+    after = ('},"logprobs":null,"finish_reason":null}]' + env.usage_null).encode()
+    last: str | None = None
+    piece_json = b""
+    for kind, delta in _choice_deltas(content):
+        if kind != "content":
+            yield b"data: " + data(_choice_json(0, kind, delta)).encode() + b"\n\n"
+            continue
+        if delta is not last:
+            last, piece_json = delta, before + encode_basestring(delta).encode() + after
+        yield piece_json + tail().encode() + b"\n\n"
+    yield b"data: " + data(_choice_json(0, "finish", {}, content.finish_reason)).encode() + \
+        b"\n\n"
+    if request.include_usage:
+        usage = ',"usage":' + dumps(usage_object(content))
+        yield b"data: " + data("[]", usage).encode() + b"\n\n"
+    yield b"data: " + DONE.encode() + b"\n\n"
 
 
 def chat_body(content: Content, request: RequestView, seed: int, model: str) -> dict[str, Any]:

@@ -18,12 +18,12 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
+from mockserver.core.plan import Close, LazyOps, Sleep, Start, WirePlan, Write
 from mockserver.transport._internals import drain, transport_of
 
 __all__ = ["play", "Played", "reset_transport"]
@@ -136,6 +136,32 @@ async def _wait(watcher: _Disconnect | None, when: float, exact: bool) -> bool:
     return False
 
 
+class _Pour:
+    """Stands for the body of a fault-free stream in the op sequence: its payloads, each
+    written as one chunk frame in a tight loop (`LazyOps.payloads`)."""
+
+    __slots__ = ("payloads",)
+
+    def __init__(self, payloads: Callable[[], Iterable[bytes]]) -> None:
+        self.payloads = payloads
+
+
+async def _pour(transport: asyncio.Transport, payloads: Iterable[bytes]) -> tuple[int, bool]:
+    """Write each payload as one chunk frame, straight to the transport, waiting for the
+    client to read when the buffer fills. (bytes sent, whether the client went away)."""
+    write, closing = transport.write, transport.is_closing
+    buffered = transport.get_write_buffer_size
+    sent = 0
+    for data in payloads:
+        if closing():
+            return sent, True
+        write(b"%x\r\n%s\r\n" % (len(data), data))
+        if buffered() > _HIGH_WATER:
+            await drain(transport)
+        sent += len(data)
+    return sent, False
+
+
 def _needs_watch(plan: WirePlan) -> bool:
     return plan.has_sleeps or (
         plan.close.mode == "hold" and plan.close.seconds > 0
@@ -179,8 +205,11 @@ async def play(
     last_write = loop.time()
     timed = plan.has_sleeps  # only a paced plan needs the time of each write
     sent = 0
+    ops: Iterable[Any] = plan.ops
+    if direct and isinstance(ops, LazyOps) and ops.payloads is not None:
+        ops = (*ops.head, _Pour(ops.payloads), *ops.tail)
     try:
-        for op in plan.ops:
+        for op in ops:
             if type(op) is Write:  # the hot path first: most ops of a stream are writes
                 if transport is not None and transport.is_closing():
                     note("client_disconnected", sent)
@@ -203,6 +232,14 @@ async def play(
                 sent += len(op.data)
                 if timed:
                     last_write = loop.time()
+            elif type(op) is _Pour:
+                assert transport is not None
+                poured, gone = await _pour(transport, op.payloads())
+                sent += poured
+                if gone:
+                    note("client_disconnected", sent)
+                    await _await_disconnect(receive, watcher)  # so uvicorn logs no error
+                    return Played("client_disconnected", sent)
             elif isinstance(op, Start):
                 if raw:
                     assert transport is not None

@@ -159,3 +159,45 @@ def test_template_rendered_chunks_equal_compact_dumps_of_their_objects() -> None
             for write in plan.writes()[:-1]:
                 data = write.decode()[len("data: "):-2]
                 assert dumps(json.loads(data)) == data
+
+
+def _fast_and_event_bytes(response: Response, **extra: object) -> tuple[list[bytes], list[bytes]]:
+    from mockserver.core.content import resolve
+    from mockserver.core.render_chat import chat_events, chat_frames
+    from mockserver.sse.encoder import encode_event
+
+    view = chat_view(**extra)
+    content = resolve(response, view, 9)
+    fast = list(chat_frames(content, view, 9, "m"))
+    slow = [encode_event(e.data) for e in chat_events(content, view, 9, "m")]
+    return fast, slow
+
+
+def test_fast_chat_frames_are_the_encoded_chat_events_byte_for_byte() -> None:
+    """The fault-free hot path (`chat_frames`, bytes from templates) sends exactly what the
+    event path (`chat_events`, encoded one by one) sends: same JSON, same seeded padding."""
+    from mockserver.core.scenario import ToolCall
+
+    responses = [
+        Response(chunks=("tok",) * 5 + ("Hé", ' "q"\n', "\u2028", "☃", "tok", "tok")),
+        Response(tool_calls=(ToolCall("f", '{"a": "\\u00e9"}'),)),
+        Response(chunks=("a",), tool_calls=(ToolCall("f", "{}"), ToolCall("g", "[1]"))),
+        Response(text="a b", finish_reason="length"),
+        Response(chunks=()),
+    ]
+    options = [{}, {"n": 2}, {"stream_options": {"include_usage": True}},
+               {"stream_options": {"include_obfuscation": False}}]
+    for response in responses:
+        for extra in options:
+            fast, slow = _fast_and_event_bytes(response, **extra)
+            assert fast == slow, (response, extra)
+
+
+def test_lazy_plan_payloads_equal_the_writes_of_its_ops() -> None:
+    """`LazyOps.payloads` (what the player pours) is the data of the body's Write ops."""
+    from mockserver.core.plan import LazyOps
+
+    plan = compile_plan(chat_view(), response=Response(chunks=("x", "y") * 20), seed=3, model="m")
+    assert isinstance(plan.ops, LazyOps) and plan.ops.payloads is not None
+    writes = [op.data for op in plan.ops if isinstance(op, Write)]
+    assert list(plan.ops.payloads()) == writes and len(writes) == 43
