@@ -3,12 +3,15 @@
 Run as `python benchmarks/bare_servers.py KIND [--sample FILE]`; it binds 127.0.0.1 on a free
 port, prints `listening on port N`, and serves until SIGTERM. KIND is one of
 
-- `starlette`: a bare Starlette app on uvicorn (same loop and HTTP implementation uvicorn picks
-  for mockserver) that answers any POST with a `StreamingResponse` yielding one SSE event per
-  iteration. This is the floor mockserver's pipeline is held to (target >= 1.0x).
-- `raw`: a raw asyncio server that parses just enough HTTP/1.1 and writes each event as one
-  chunked-encoding frame with `transport.write`. No framework at all: the ceiling to compare to.
-- `ws-websockets`: a bare `websockets` server: reads one message, answers with N text frames.
+- `starlette`: a bare Starlette app on uvicorn (the loop and HTTP implementation given with
+  `--loop` / `--http`, the same as mockserver's in a comparison) that answers any POST with a
+  `StreamingResponse` yielding one SSE event per iteration. This is the floor mockserver's
+  pipeline is held to (target >= 1.0x).
+- `raw`: a raw asyncio server (on the `--loop` loop) that parses just enough HTTP/1.1 and
+  writes each event as one chunked-encoding frame with `transport.write`. No framework at all:
+  the ceiling to compare to.
+- `ws-websockets`: a bare `websockets` server (on the `--loop` loop): reads one message,
+  answers with N text frames.
 - `ws-starlette`: the same over a bare Starlette WebSocket endpoint on uvicorn.
 
 Query parameters of the SSE baselines: `n` content events; for Starlette also `gap_ms` (chained
@@ -94,11 +97,22 @@ def starlette_ws_app():  # type: ignore[no-untyped-def]
     return Starlette(routes=[WebSocketRoute("/{path:path}", ws)])
 
 
-def run_uvicorn(app: object, sock: socket.socket) -> None:
+def run_uvicorn(app: object, sock: socket.socket, http: str, loop: str) -> None:
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", access_log=False)  # type: ignore[arg-type]
+    config = uvicorn.Config(app, log_level="warning", access_log=False,  # type: ignore[arg-type]
+                            http=http, loop=loop)  # type: ignore[arg-type]
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def run_loop(main: object, loop: str) -> None:
+    """asyncio.run on the stack's loop (uvloop's or asyncio's own)."""
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(main)  # type: ignore[arg-type]
+    else:
+        asyncio.run(main)  # type: ignore[arg-type]
 
 
 async def _raw_handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
@@ -151,17 +165,19 @@ def main() -> None:
     ap.add_argument("kind", choices=["starlette", "raw", "ws-websockets", "ws-starlette"])
     ap.add_argument("--sample", type=Path, default=None)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--http", choices=["httptools", "h11"], default="httptools")
+    ap.add_argument("--loop", choices=["uvloop", "asyncio"], default="uvloop")
     args = ap.parse_args()
     sample = load_sample(args.sample)
     sock = _listen(args.port)
     if args.kind == "starlette":
-        run_uvicorn(starlette_sse_app(sample), sock)
+        run_uvicorn(starlette_sse_app(sample), sock, args.http, args.loop)
     elif args.kind == "ws-starlette":
-        run_uvicorn(starlette_ws_app(), sock)
+        run_uvicorn(starlette_ws_app(), sock, args.http, args.loop)
     elif args.kind == "raw":
-        asyncio.run(run_raw(sample, sock))
+        run_loop(run_raw(sample, sock), args.loop)
     else:
-        asyncio.run(run_ws_websockets(sock))
+        run_loop(run_ws_websockets(sock), args.loop)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ in its own process; its CPU share is reported so it can be seen not to be the bo
 is restarted before each workload (its journal keeps every plan; see README). Bounds: one load
 run stops after 30 s and reports the rate so far (noted in the row), no new round starts after
 45 s of a workload, and one 1k-chunk request per server warms up. Target: ours >= 1.0x bare
-Starlette; the ratio to raw asyncio is reported as context.
+Starlette; the ratio to raw asyncio is reported as context. Every workload runs on each stack
+(`ctx.stacks`): ours and bare Starlette both on httptools + uvloop, then both on h11 +
+asyncio, with raw asyncio on the stack's loop.
 """
 
 from __future__ import annotations
@@ -66,17 +68,24 @@ def workloads(quick: bool, smoke: bool = False) -> list[tuple[str, int, int]]:
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows: list[Row] = []
+    for stack in ctx.stacks:
+        rows += run_stack(ctx, stack)
+    return rows
+
+
+def run_stack(ctx, stack: str) -> list[Row]:  # type: ignore[no-untyped-def]
     loads = workloads(ctx.quick, ctx.smoke)
     sizes = {f"bench-sse-{n}": n for _, _, n in loads} | {"bench-sse-warm": 1000}
     scen = long_scenarios(ctx.results, sizes) if ctx.ours else []
     procs: list[Proc] = []
     try:
-        ours = spawn_ours(*scen) if ctx.ours else None
+        ours = spawn_ours(*scen, stack=stack) if ctx.ours else None
         procs += [ours] if ours else []
         sample = capture(ours.port) if ours else None
         sample_args = ["--sample", str(sample.save(ctx.results / "sample.json"))] if sample else []
-        star = spawn_bare("starlette", *sample_args)
-        raw = spawn_bare("raw", *sample_args)
+        star = spawn_bare("starlette", *sample_args, stack=stack)
+        raw = spawn_bare("raw", *sample_args, stack=stack)
         procs += [star, raw]
         smp = sample or load_sample(None)
         rows: list[Row] = []
@@ -86,7 +95,7 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                 # A fresh server per workload: the journal of the previous one (it keeps every
                 # request's plan) must not slow this one down.
                 procs[0].stop()
-                ours = procs[0] = spawn_ours(*scen)
+                ours = procs[0] = spawn_ours(*scen, stack=stack)
             expect = smp.count(n)
             cpu: dict[str, list[float]] = {}
             partial: dict[str, int] = {}
@@ -102,7 +111,7 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                         partial[name] = partial.get(name, 0) + 1
                         if name == "ours":  # it goes on compiling the dropped requests: restart
                             procs[0].stop()
-                            procs[0] = spawn_ours(*scen)
+                            procs[0] = spawn_ours(*scen, stack=stack)
                     return float(res["events_per_s"])
                 return measure
 
@@ -129,10 +138,12 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                             note=f"{len(res['raw'])} rounds; client CPU share max {share}"
                             + (f"; cut at the {deadline:.0f} s deadline (rate so far): {partial}"
                                if partial else ""),
-                            extra={**extra, "partial_runs": partial}))
+                            extra={**extra, "partial_runs": partial}, stack=stack))
             rows.append(Row("sse", f"events/s, {label}", "ev/s", o, "raw asyncio", med["raw"],
-                            median_ratio(res["ours"], res["raw"]) if ours else None))
-            ctx.say(f"{label}: " + ", ".join(f"{k} {v:,.0f} ev/s" for k, v in med.items()))
+                            median_ratio(res["ours"], res["raw"]) if ours else None,
+                            stack=stack))
+            ctx.say(f"{stack} {label}: " + ", ".join(f"{k} {v:,.0f} ev/s"
+                                                      for k, v in med.items()))
         return rows
     finally:
         for p in procs:

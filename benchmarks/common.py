@@ -11,6 +11,10 @@ ratios mean the same thing everywhere.
 - Every comparison is a ratio measured round by round: each round measures ours and the
   baseline back to back, the round's ratio is taken, and the median of those is reported
   (shared machines move absolute figures by 30%; same-round ratios far less).
+- Every comparison is made on each stack (`STACKS`): ours and its uvicorn baseline both on
+  httptools + uvloop (`fast`, what `uvicorn[standard]` users run), then both on h11 + asyncio
+  (`h11`); raw asyncio and bare `websockets` run on the stack's loop. Never ours on one stack
+  against a baseline on another.
 """
 
 from __future__ import annotations
@@ -29,13 +33,37 @@ from pathlib import Path
 
 __all__ = [
     "BENCH_DIR", "REPO", "PY", "Proc", "spawn", "spawn_ours", "wait_port", "median_ratio",
-    "pct", "rounds", "raise_nofile", "spawn_bare", "long_scenarios",
+    "pct", "rounds", "raise_nofile", "spawn_bare", "long_scenarios", "STACKS", "stack_args",
+    "console_script",
 ]
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 PY = sys.executable
 PORT_RE = re.compile(rb"https?://127\.0\.0\.1:(\d+)|listening on port (\d+)")
+
+#: stack name -> (HTTP implementation, event loop), the `--http` / `--loop` of ours and the
+#: uvicorn baselines (bare_servers.py takes the same two options)
+STACKS: dict[str, tuple[str, str]] = {"fast": ("httptools", "uvloop"), "h11": ("h11", "asyncio")}
+
+
+def stack_args(stack: str) -> list[str]:
+    http, loop = STACKS[stack]
+    return ["--http", http, "--loop", loop]
+
+
+def console_script(name: str = "mockserver") -> str:
+    """The console script installed next to the interpreter running the benchmarks (any
+    venv, not only the repo's `.venv`); PATH only when there is none beside it."""
+    import shutil
+
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"no `{name}` script next to {sys.executable} or on PATH")
+    return found
 
 
 def raise_nofile(want: int = 8192) -> None:
@@ -111,10 +139,11 @@ def _drain(stream: object) -> None:
         pass
 
 
-def spawn_ours(*extra: str, timeout: float = 60.0) -> Proc:
-    """Start `python -m mockserver serve --port 0` (the CLI users run) in its own process."""
-    return spawn([PY, "-m", "mockserver", "serve", "--port", "0", *extra], "mockserver",
-                 timeout=timeout)
+def spawn_ours(*extra: str, stack: str = "fast", timeout: float = 60.0) -> Proc:
+    """Start `python -m mockserver serve --port 0` (the CLI users run) on `stack` in its own
+    process."""
+    return spawn([PY, "-m", "mockserver", "serve", "--port", "0", *stack_args(stack), *extra],
+                 f"mockserver-{stack}", timeout=timeout)
 
 
 def long_scenarios(folder: Path, sizes: dict[str, int]) -> list[str]:
@@ -132,10 +161,10 @@ def long_scenarios(folder: Path, sizes: dict[str, int]) -> list[str]:
     return ["--scenarios", str(path)]
 
 
-def spawn_bare(kind: str, *extra: str, timeout: float = 20.0) -> Proc:
-    """Start one of the baselines of `bare_servers.py` in its own process."""
-    return spawn([PY, str(BENCH_DIR / "bare_servers.py"), kind, *extra], f"bare-{kind}",
-                 timeout=timeout)
+def spawn_bare(kind: str, *extra: str, stack: str = "fast", timeout: float = 20.0) -> Proc:
+    """Start one of the baselines of `bare_servers.py` on `stack` in its own process."""
+    return spawn([PY, str(BENCH_DIR / "bare_servers.py"), kind, *stack_args(stack), *extra],
+                 f"bare-{kind}-{stack}", timeout=timeout)
 
 
 def wait_port(port: int, timeout: float = 10.0) -> float:

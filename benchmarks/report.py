@@ -24,6 +24,8 @@ class Row:
 
     `better` says which direction wins ("higher" for throughput, "lower" for ms and MB);
     `met` is True/False when a target applies and None when it does not (or ours is missing).
+    `stack` names the stack both sides ran on (`fast`: httptools + uvloop, `h11`: h11 +
+    asyncio; see common.STACKS), empty when the figure does not depend on it.
     """
 
     bench: str
@@ -38,6 +40,7 @@ class Row:
     better: str = "higher"
     note: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    stack: str = ""
 
 
 def fmt(x: float | None, unit: str = "") -> str:
@@ -59,19 +62,21 @@ def fmt(x: float | None, unit: str = "") -> str:
 
 
 def render_table(rows: list[Row]) -> str:
-    """A fixed-width table: bench, metric, ours, baseline, ratio, target, met."""
-    head = ["bench", "metric", "ours", "baseline", "ratio", "target", "met"]
+    """A fixed-width table: bench, stack, metric, ours, baseline, ratio, target, met."""
+    head = ["bench", "stack", "metric", "ours", "baseline", "ratio", "target", "met"]
     body = []
     for r in rows:
         met = {True: "yes", False: "NO", None: ""}[r.met]
         base = f"{fmt(r.base, r.unit)} ({r.baseline})" if r.baseline else ""
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None and not math.isnan(r.ratio) else ""
-        body.append([r.bench, r.metric, fmt(r.ours, r.unit), base, ratio, r.target, met])
+        body.append([r.bench, r.stack, r.metric, fmt(r.ours, r.unit), base, ratio, r.target,
+                     met])
     widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [line.format(*head), line.format(*("-" * w for w in widths))]
     out += [line.format(*row) for row in body]
-    notes = [f"  [{r.bench}] {r.metric}: {r.note}" for r in rows if r.note]
+    notes = [f"  [{r.bench}{' ' + r.stack if r.stack else ''}] {r.metric}: {r.note}"
+             for r in rows if r.note]
     return "\n".join(out + (["", "notes:"] + notes if notes else []))
 
 
@@ -94,7 +99,21 @@ def machine() -> dict[str, object]:
         commit = ""
     return {"nproc": os.cpu_count(), "cpu": cpu, "python": sys.version.split()[0],
             "platform": platform.platform(), "commit": commit,
-            "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+            "date": time.strftime("%Y-%m-%d %H:%M:%S"), "versions": versions()}
+
+
+def versions() -> dict[str, str]:
+    """Installed versions of what the figures depend on (the server stack and the clients)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("uvicorn", "starlette", "httptools", "uvloop", "h11", "websockets", "openai",
+                 "httpx2", "respx", "hypothesis"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "-"
+    return out
 
 
 def write_json(path: Path, rows: list[Row], meta: dict[str, object]) -> Path:

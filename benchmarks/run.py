@@ -1,7 +1,7 @@
 """Run every benchmark, print one table, write one JSON file.
 
     python benchmarks/run.py [--quick | --smoke] [--peers] [--only NAME[,NAME]] [--rounds N]
-                             [--out FILE]
+                             [--out FILE] [--stacks fast,h11]
 
 Each benchmark lives in its own module `bench_<name>.py` with `run(ctx) -> list[Row]` and is
 listed in `REGISTRY` below; adding one (WebSocket, fuzzing, a new peer) is one module plus one
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BENCH_DIR, PY, REPO, raise_nofile  # noqa: E402
+from common import BENCH_DIR, PY, REPO, STACKS, raise_nofile  # noqa: E402
 from report import Row, machine, render_table, write_json  # noqa: E402
 
 # name -> module (run(ctx) -> list[Row]) or "script:<file>" (prints one JSON line).
@@ -54,6 +54,8 @@ class Ctx:
     peers: bool
     smoke: bool = False
     log: list[str] = field(default_factory=list)
+    #: the stacks every comparison runs on (common.STACKS), each side on the same one
+    stacks: list[str] = field(default_factory=lambda: list(STACKS))
 
     def say(self, msg: str) -> None:
         print(f"  {msg}", flush=True)
@@ -94,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="comma-separated names: " + ",".join(REGISTRY))
     ap.add_argument("--rounds", type=int, default=0, help="rounds per comparison")
     ap.add_argument("--out", type=Path, default=None, help="JSON path")
+    ap.add_argument("--stacks", default=",".join(STACKS),
+                    help="comma-separated stacks to compare on: " + ",".join(STACKS)
+                    + " (default: all; each baseline runs on the same stack as ours)")
     args = ap.parse_args(argv)
     raise_nofile()
     names = [n for n in args.only.split(",") if n] or list(REGISTRY)
@@ -102,13 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in REGISTRY and n != "peers"]
     if unknown:
         ap.error(f"unknown benchmark(s) {unknown}; choose from {list(REGISTRY)}")
+    stacks = [s for s in args.stacks.split(",") if s]
+    if not stacks or any(s not in STACKS for s in stacks):
+        ap.error(f"--stacks: choose from {list(STACKS)}, got {args.stacks!r}")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     results = BENCH_DIR / "results"
     results.mkdir(exist_ok=True)
     args.quick = args.quick or args.smoke
     ctx = Ctx(quick=args.quick, rounds=1 if args.smoke else args.rounds or (2 if args.quick else 3),
-              results=results, ours=ours_available(), peers=args.peers, smoke=args.smoke)
-    meta = {**machine(), "quick": args.quick, "rounds": ctx.rounds, "ours_available": ctx.ours}
+              results=results, ours=ours_available(), peers=args.peers, smoke=args.smoke,
+              stacks=stacks)
+    meta = {**machine(), "quick": args.quick, "rounds": ctx.rounds, "ours_available": ctx.ours,
+            "stacks": {s: STACKS[s] for s in stacks}}
     print(f"machine: {meta['nproc']} cores, {meta['cpu']}, Python {meta['python']}; "
           f"{'quick' if args.quick else 'full'} run, {ctx.rounds} rounds", flush=True)
     rows: list[Row] = []
