@@ -2,14 +2,15 @@
 1000 idle streams, against bare Starlette in the same run.
 
 RSS is read with psutil from the server's PID every 20 ms. For the long stream we report the
-peak and the growth over the RSS just before the request (the script is loaded at start-up with
-`--scenarios`, so its own storage is not counted as streaming cost). Ours runs twice: idle and
+peak and the growth over the RSS just before the request (the script, written in the compact
+form `chunks: {repeat: "tok", times: n}`, is loaded at start-up with `--scenarios`; the peak
+counts its storage, the growth does not). Ours runs twice: idle and
 held streams on a server started plainly, long streams on one started with the scripts. "Flat in
 stream length" compares the growth of a stream ten times shorter with the full one: the
 difference must stay within 2 MB. Idle streams: 1000 sockets each send a request whose first
 event is 60 s away, and RSS is read once they are all held. Target: at most 1.2x bare
 Starlette's RSS in every state. Bound: a stream still running after 75 s is cut, and the peak so
-far is reported.
+far is reported. Each stack in turn, ours and bare Starlette on the same one.
 """
 
 from __future__ import annotations
@@ -79,6 +80,13 @@ def idle_streams(proc: Proc, path: str, n: int) -> float:
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows: list[Row] = []
+    for stack in ctx.stacks:
+        rows += run_stack(ctx, stack)
+    return rows
+
+
+def run_stack(ctx, stack: str) -> list[Row]:  # type: ignore[no-untyped-def]
     n_long = 20_000 if ctx.quick else 1_000_000
     n_idle = 200 if ctx.quick else 1000
     deadline = 15.0 if ctx.quick else 75.0  # a stream not done by then: peak so far
@@ -97,9 +105,9 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                                              deadline)
         f["long_peak"], f["long_growth"] = stream_growth(long_proc, paths["long"],
                                                          smp.count(n_long), deadline)
-        ctx.say(f"{name}: " + ", ".join(f"{k} {v:.1f} MB" for k, v in f.items()))
+        ctx.say(f"{stack} {name}: " + ", ".join(f"{k} {v:.1f} MB" for k, v in f.items()))
 
-    bare = spawn_bare("starlette")
+    bare = spawn_bare("starlette", stack=stack)
     try:
         measure("bare", bare, bare, {
             "warm": "/v1/chat/completions?n=20", "idle": "/v1/chat/completions?n=1&first_ms=60000",
@@ -108,13 +116,14 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
     finally:
         bare.stop()
     if ctx.ours:
-        plain = spawn_ours()
+        plain = spawn_ours(stack=stack)
         scripted = None
         try:
             enqueue(plain.port, {"response": {"chunks": ["tok"]}, "timing": {"first_token_ms":
                     60000}, "times": "always"}, lane="idle")
             scripted = spawn_ours(*long_scenarios(
-                ctx.results, {"bench-mem-long": n_long, "bench-mem-short": n_long // 10}))
+                ctx.results, {"bench-mem-long": n_long, "bench-mem-short": n_long // 10}),
+                stack=stack)
             measure("ours", plain, scripted, {
                 "warm": "/v1/chat/completions", "idle": "/lane/idle/v1/chat/completions",
                 "long": "/scenario/bench-mem-long/v1/chat/completions",
@@ -130,7 +139,8 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
     def row(metric: str, key: str, target: str = "<= 1.2x") -> Row:
         ratio = o[key] / b[key] if o else None
         return Row("memory", metric, "MB", o.get(key), "bare Starlette", b[key], ratio, target,
-                   None if ratio is None else ratio <= 1.2, "lower", note if key == "idle" else "")
+                   None if ratio is None else ratio <= 1.2, "lower", note if key == "idle" else "",
+                   stack=stack)
 
     flat = (o["long_growth"] - o["short_growth"]) if o else None
     return [
@@ -140,5 +150,5 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
         Row("memory", f"growth {n_long // 10:,} -> {n_long:,} events", "MB", flat,
             "bare Starlette", b["long_growth"] - b["short_growth"], None, "< 2 MB (flat)",
             None if flat is None else flat < 2.0, "lower",
-            extra={"ours": o, "bare": b}),
+            extra={"ours": o, "bare": b}, stack=stack),
     ]

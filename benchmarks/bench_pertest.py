@@ -7,6 +7,8 @@ contenders rotated, and a hook times setup + call + teardown of each. Reported: 
 ms per test (round 0, the warm-up, and the last test, which carries session teardown, are
 left out), the median same-round ratio to each baseline, and the session start cost (the
 first test of each contender minus its median). Target: ours <= respx's ms per test.
+The session runs once per stack (ours and the bare uvicorn on it; the in-process contenders
+have no stack and are measured again in each session, so every ratio is same-session).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import statistics
 import subprocess
 from collections import defaultdict
 
-from common import BENCH_DIR, PY, REPO
+from common import BENCH_DIR, PY, REPO, STACKS
 from report import Row
 
 __all__ = ["run", "BASELINES"]
@@ -27,10 +29,12 @@ LABEL = {"respx": "respx", "httpserver": "pytest-httpserver",
          "mocktransport": "httpx2.MockTransport", "uvicorn": "bare uvicorn in thread"}
 
 
-def session(who: list[str], n_rounds: int, out: str) -> dict:
-    """Run the suite once; return the JSON the conftest hook wrote."""
+def session(who: list[str], n_rounds: int, out: str, stack: str = "fast") -> dict:
+    """Run the suite once on `stack`; return the JSON the conftest hook wrote."""
+    http, loop = STACKS[stack]
     env = {**os.environ, "PERTEST_WHO": ",".join(who), "PERTEST_ROUNDS": str(n_rounds),
-           "PERTEST_OUT": out, "PYTHONPATH": str(BENCH_DIR)}
+           "PERTEST_OUT": out, "PYTHONPATH": str(BENCH_DIR), "MOCKSERVER_HTTP": http,
+           "MOCKSERVER_LOOP": loop}
     suite = BENCH_DIR / "pertest_suite"
     proc = subprocess.run([PY, "-m", "pytest", "-c", str(suite / "pytest.ini"), str(suite)],
                           capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
@@ -41,8 +45,16 @@ def session(who: list[str], n_rounds: int, out: str) -> dict:
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows: list[Row] = []
+    for stack in ctx.stacks:
+        rows += run_stack(ctx, stack)
+    return rows
+
+
+def run_stack(ctx, stack: str) -> list[Row]:  # type: ignore[no-untyped-def]
     who = (["mockserver"] if ctx.ours else []) + BASELINES
-    data = session(who, 8 if ctx.quick else 30, str(ctx.results / "pertest.json"))
+    data = session(who, 8 if ctx.quick else 30, str(ctx.results / f"pertest-{stack}.json"),
+                   stack)
     by: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     first: dict[str, float] = {}
     for t in data["tests"]:
@@ -65,12 +77,12 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                 "pertest", f"ms/test, client per {mode}", "ms", o, LABEL[base], med[(base, mode)],
                 ratio, "<= 1.0x respx" if is_target else "",
                 (ratio <= 1.0 if ratio is not None else None) if is_target else None, "lower",
-                how if (is_target and mode == "session") else ""))
+                how if (is_target and mode == "session") else "", stack=stack))
     start = {w: first[w] - med[(w, "session")] for w in who}
     rows.append(Row("pertest", "session start (1st test surplus)", "ms",
                     start.get("mockserver"), LABEL["uvicorn"], start["uvicorn"],
                     (start["mockserver"] / start["uvicorn"]) if ours else None, "< 60 ms",
                     None if not ours else start["mockserver"] < 60, "lower",
-                    extra={"all": start}))
-    ctx.say(", ".join(f"{w}/{m} {v:.2f} ms" for (w, m), v in sorted(med.items())))
+                    extra={"all": start}, stack=stack))
+    ctx.say(f"{stack}: " + ", ".join(f"{w}/{m} {v:.2f} ms" for (w, m), v in sorted(med.items())))
     return rows

@@ -2,16 +2,16 @@
 
 Workloads (full run; `--quick` shrinks them): one stream of 200k chat chunks, 100 concurrent
 streams of 1k chunks, 1000 concurrent streams of 1k chunks. Ours gets each as a scripted
-scenario (`chunks: ["tok"] * n`, loaded with `--scenarios`, chosen by URL), so the request goes
-through scenario -> plan -> player with no fault. The baselines replay the very bytes mockserver
-sent for a short stream (sample.py), one event per write. The load client (loadclient.py) runs
-in its own process; its CPU share is reported so it can be seen not to be the bottleneck. Ours
-is restarted before each workload (its journal keeps every plan; see README). Bounds: one load
-run stops after 30 s and reports the rate so far (noted in the row), no new round starts after
-45 s of a workload, and one 1k-chunk request per server warms up. Target: ours >= 1.0x bare
-Starlette; the ratio to raw asyncio is reported as context. Every workload runs on each stack
-(`ctx.stacks`): ours and bare Starlette both on httptools + uvloop, then both on h11 +
-asyncio, with raw asyncio on the stack's loop.
+scenario (`chunks: {repeat: "tok", times: n}`, loaded with `--scenarios`, chosen by URL), so
+the request goes through scenario -> plan -> player with no fault. The baselines replay the
+very bytes mockserver sent for a short stream (sample.py), one event per write. The load
+client (loadclient.py) runs in its own process; its CPU share is reported so it can be seen
+not to be the bottleneck. Ours is restarted before each workload (its journal keeps every
+plan; see README). Bounds: one load run stops after 30 s and reports the rate so far (noted
+in the row), no new round starts after 45 s of a workload, and one 1k-chunk request per
+server warms up. Target: ours >= 1.0x bare Starlette; the ratio to raw asyncio is reported as
+context. Every workload runs on each stack (`ctx.stacks`): ours and bare Starlette both on
+httptools + uvloop, then both on h11 + asyncio, with raw asyncio on the stack's loop.
 """
 
 from __future__ import annotations

@@ -1,27 +1,28 @@
 """(6) Start-up: how long from launching a server until its port accepts a connection.
 
-- `mockserver serve --port P` (the console script users run) and `python -m mockserver serve`
-  against a bare Starlette app on uvicorn started the same way (`bare_servers.py --port P`),
-  and `python -c pass` as the floor any Python server pays. Time runs from `Popen` until the
-  port accepts a connection *and answers* an HTTP request (a listening socket accepts into its
-  backlog before the app can serve, which would flatter a server that binds early), polled
-  every 2 ms. Target: 150 ms.
+- `mockserver serve --port P` (the console script users run, found next to the interpreter
+  running the benchmarks) and `python -m mockserver serve` against a bare Starlette app on
+  uvicorn started the same way (`bare_servers.py --port P`), and `python -c pass` as the floor
+  any Python server pays. Time runs from `Popen` until the port accepts a connection *and
+  answers* an HTTP request (a listening socket accepts into its backlog before the app can
+  serve, which would flatter a server that binds early), polled every 2 ms. Target: 150 ms.
 - Session start of the plugin (target 60 ms): importing and starting the in-thread server, in
   a fresh interpreter, timed inside it (`_session_start.py`); against pytest-httpserver's
   `HTTPServer` and a bare in-thread uvicorn with a Starlette app.
-Rounds alternate the contenders; medians and the median same-round ratio are reported.
+Rounds alternate the contenders; medians and the median same-round ratio are reported. Each
+stack in turn: ours and the bare uvicorn servers on httptools + uvloop, then on h11 + asyncio
+(pytest-httpserver and `python -c pass` have no stack; they are measured with each).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import statistics
 import subprocess
 import time
 
-from common import BENCH_DIR, PY, REPO, median_ratio, rounds
+from common import BENCH_DIR, PY, REPO, STACKS, console_script, median_ratio, rounds, stack_args
 from report import Row
 
 __all__ = ["run"]
@@ -70,50 +71,61 @@ def time_exit(argv: list[str]) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def session_start(kind: str) -> float:
+def session_start(kind: str, stack: str = "fast") -> float:
     """ms to import and start one in-thread server, measured inside a fresh interpreter."""
-    out = subprocess.run([PY, str(BENCH_DIR / "_session_start.py"), kind], capture_output=True,
-                         text=True, cwd=REPO, timeout=60)
+    http, loop = STACKS[stack]
+    out = subprocess.run([PY, str(BENCH_DIR / "_session_start.py"), kind, http, loop],
+                         capture_output=True, text=True, cwd=REPO, timeout=60)
     if out.returncode:
         raise RuntimeError(f"session start {kind} failed: {out.stderr[-500:]}")
     return float(json.loads(out.stdout.strip().splitlines()[-1])["ms"])
 
 
+def _served(argv: list[str]) -> float:
+    port = free_port()
+    return time_to_accept(argv + [str(port)], port)
+
+
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows: list[Row] = []
+    for stack in ctx.stacks:
+        rows += run_stack(ctx, stack)
+    return rows
+
+
+def run_stack(ctx, stack: str) -> list[Row]:  # type: ignore[no-untyped-def]
     n = 3 if ctx.quick else 7
-    script = shutil.which("mockserver") or str(REPO / ".venv/bin/mockserver")
-    bare = [PY, str(BENCH_DIR / "bare_servers.py"), "starlette", "--port"]
-    c = {"bare": lambda: (lambda p: time_to_accept(bare + [str(p)], p))(free_port()),
-         "python": lambda: time_exit([PY, "-c", "pass"])}
+    script = console_script("mockserver") if ctx.ours else ""
+    bare = [PY, str(BENCH_DIR / "bare_servers.py"), "starlette", *stack_args(stack), "--port"]
+    c = {"bare": lambda: _served(bare), "python": lambda: time_exit([PY, "-c", "pass"])}
     if ctx.ours:
-        c["ours"] = lambda: (lambda p: time_to_accept(
-            [script, "serve", "--port", str(p)], p))(free_port())
-        c["ours_m"] = lambda: (lambda p: time_to_accept(
-            [PY, "-m", "mockserver", "serve", "--port", str(p)], p))(free_port())
+        c["ours"] = lambda: _served([script, "serve", *stack_args(stack), "--port"])
+        c["ours_m"] = lambda: _served([PY, "-m", "mockserver", "serve", *stack_args(stack),
+                                       "--port"])
     res = rounds(n, c)
-    sc = {"bare": lambda: session_start("uvicorn"),
-          "httpserver": lambda: session_start("httpserver")}
+    sc = {"bare": lambda: session_start("uvicorn", stack),
+          "httpserver": lambda: session_start("httpserver", stack)}
     if ctx.ours:
-        sc["ours"] = lambda: session_start("mockserver")
+        sc["ours"] = lambda: session_start("mockserver", stack)
     ses = rounds(n, sc)
     both = {**res, **{"s_" + k: v for k, v in ses.items()}}
     med = {k: statistics.median(v) for k, v in both.items()}
-    ctx.say(", ".join(f"{k} {v:.0f} ms" for k, v in med.items()))
+    ctx.say(f"{stack}: " + ", ".join(f"{k} {v:.0f} ms" for k, v in med.items()))
     note = "" if ctx.ours else "mockserver not available yet: baselines only"
     o, om, so = med.get("ours"), med.get("ours_m"), med.get("s_ours")
     return [
         Row("startup", "`mockserver serve` until port answers", "ms", o, "bare Starlette+uvicorn",
             med["bare"], median_ratio(res["ours"], res["bare"]) if o else None, "< 150 ms",
             None if o is None else o < 150, "lower", note,
-            extra={"python_floor_ms": med["python"], "rounds": res}),
+            extra={"python_floor_ms": med["python"], "rounds": res}, stack=stack),
         Row("startup", "`python -m mockserver serve` until answers", "ms", om, "python -c pass",
             med["python"], median_ratio(res["ours_m"], res["python"]) if om else None, "",
-            None, "lower"),
+            None, "lower", stack=stack),
         Row("startup", "session start (in-thread server)", "ms", so, "bare uvicorn in thread",
             med["s_bare"], median_ratio(ses["ours"], ses["bare"]) if so else None, "< 60 ms",
             None if so is None else so < 60, "lower",
-            extra={"pytest_httpserver_ms": med["s_httpserver"], "rounds": ses}),
+            extra={"pytest_httpserver_ms": med["s_httpserver"], "rounds": ses}, stack=stack),
         Row("startup", "session start (in-thread server)", "ms", so, "pytest-httpserver",
             med["s_httpserver"], median_ratio(ses["ours"], ses["httpserver"]) if so else None,
-            "", None, "lower"),
+            "", None, "lower", stack=stack),
     ]

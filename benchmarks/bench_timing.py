@@ -9,6 +9,7 @@ arrive as separate reads?
 - Split: `X-Mock-Fault: split(mode=bytes, size=64, gap_ms=1)` on a 20-chunk stream; the share of
   writes (HTTP chunk frames) that reach the reader alone in their own `recv`. Target >= 99%.
   Baseline: bare Starlette yielding 64-byte pieces with `asyncio.sleep(0.001)`.
+Each stack in turn, ours and bare Starlette on the same one.
 """
 
 from __future__ import annotations
@@ -42,9 +43,16 @@ def _split(port: int, path: str, headers: str = "") -> float:
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows: list[Row] = []
+    for stack in ctx.stacks:
+        rows += run_stack(ctx, stack)
+    return rows
+
+
+def run_stack(ctx, stack: str) -> list[Row]:  # type: ignore[no-untyped-def]
     n_rounds = 2 if ctx.quick else max(5, ctx.rounds)
-    bare = spawn_bare("starlette")
-    ours = spawn_ours() if ctx.ours else None
+    bare = spawn_bare("starlette", stack=stack)
+    ours = spawn_ours(stack=stack) if ctx.ours else None
     try:
         errs: dict[str, list[float]] = {"ours": [], "bare": []}
         drifts: dict[str, list[float]] = {"ours": [], "bare": []}
@@ -89,14 +97,16 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
             median_ratio(p99["ours"], p99["bare"]) if ours else None, "< 1 ms",
             None if o_p99 is None else o_p99 < 1.0, "lower", note,
             extra={"rounds_ours": p99.get("ours"), "rounds_bare": p99["bare"],
-                   "pooled_p99_ours": pct(errs["ours"], 99) if ours else None}),
+                   "pooled_p99_ours": pct(errs["ours"], 99) if ours else None}, stack=stack),
         Row("timing", "drift over the stream", "ms", o_drift, "bare Starlette, chained sleeps",
             val(drifts, "bare"), None, "< 1 ms", None if o_drift is None else o_drift < 1.0,
-            "lower", extra={"rounds_ours": drifts["ours"], "rounds_bare": drifts["bare"]}),
+            "lower", extra={"rounds_ours": drifts["ours"], "rounds_bare": drifts["bare"]},
+            stack=stack),
         Row("timing", f"split writes read alone ({SPLIT} B, 1 ms)", "%",
             None if o_share is None else 100 * o_share, "bare Starlette, sleep(0.001)",
             100 * min(shares["bare"]), None, ">= 99%",
             None if o_share is None else o_share >= 0.99, "higher",
             split_note if ours else "",
-            extra={"rounds_ours": shares.get("ours"), "rounds_bare": shares["bare"]}),
+            extra={"rounds_ours": shares.get("ours"), "rounds_bare": shares["bare"]},
+            stack=stack),
     ]

@@ -6,7 +6,9 @@ scripted chunks (`chunks: ["tok"] * n` on a lane) and `done`. The baselines read
 and answer with n text frames of the same JSON shape plus `done`. The raw-socket client
 (loadclient.py, mode `ws`) counts text frames; it sends no compression offer, so no server
 compresses. Target: ours >= 1.0x the bare `websockets` server. Until ours serves WebSocket,
-only the baselines are measured.
+only the baselines are measured. Each stack in turn: ours and bare Starlette WS on
+httptools + uvloop with bare `websockets` on uvloop, then on h11 + asyncio with `websockets`
+on asyncio's loop.
 
 Standalone: `python benchmarks/bench_ws.py [--quick]` runs the same workloads and prints one
 JSON line, `{"bench": "ws", "workloads": {label: {"ours", "bare_websockets",
@@ -57,10 +59,17 @@ def ours_speaks_ws(port: int, path: str) -> bool:
 
 
 def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
+    rows: list[Row] = []
+    for stack in ctx.stacks:
+        rows += run_stack(ctx, stack)
+    return rows
+
+
+def run_stack(ctx, stack: str) -> list[Row]:  # type: ignore[no-untyped-def]
     loads = [("1 conn x 10k", 1, 10_000), ("100 conns x 100", 100, 100)] if ctx.quick else \
         [("1 conn x 100k", 1, 100_000), ("100 conns x 1k", 100, 1000)]
-    procs = [spawn_bare("ws-websockets"), spawn_bare("ws-starlette")]
-    ours = spawn_ours() if ctx.ours else None
+    procs = [spawn_bare("ws-websockets", stack=stack), spawn_bare("ws-starlette", stack=stack)]
+    ours = spawn_ours(stack=stack) if ctx.ours else None
     try:
         ws_ok = ours is not None and ours_speaks_ws(ours.port, "/v1/ws/chat")
         rows: list[Row] = []
@@ -89,8 +98,9 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
                 rows.append(Row("ws", f"msgs/s, {label}", "msg/s", o, name, med[base], ratio,
                                 ">= 1.0x" if tgt else "",
                                 (ratio >= 1.0 if ratio is not None else None) if tgt else None,
-                                note=note if tgt else "", extra={"rounds": res}))
-            ctx.say(f"{label}: " + ", ".join(f"{k} {v:,.0f} msg/s" for k, v in med.items()))
+                                note=note if tgt else "", extra={"rounds": res}, stack=stack))
+            ctx.say(f"{stack} {label}: " + ", ".join(f"{k} {v:,.0f} msg/s"
+                                                      for k, v in med.items()))
         return rows
     finally:
         for p in procs + ([ours] if ours else []):
@@ -101,8 +111,11 @@ class _Ctx:
     """The part of run.py's context this benchmark reads, for standalone runs."""
 
     def __init__(self, quick: bool, results: Path) -> None:
+        from common import STACKS
+
         self.quick, self.results, self.ours, self.smoke = quick, results, True, False
         self.rounds = 3 if quick else 5
+        self.stacks = list(STACKS)
 
     def say(self, msg: str) -> None:
         print(f"  {msg}", file=sys.stderr, flush=True)
@@ -117,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = run(_Ctx(args.quick, Path(folder)))
     side: dict[str, dict[str, object]] = {}
     for r in rows:
-        label = r.metric.split(", ", 1)[1]
+        label = f"{r.metric.split(', ', 1)[1]} [{r.stack}]"
         key = "bare_websockets" if r.baseline == "bare websockets" else "bare_starlette"
         side.setdefault(label, {"ours": r.ours})[key] = r.base
         if key == "bare_websockets":

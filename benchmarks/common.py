@@ -147,16 +147,16 @@ def spawn_ours(*extra: str, stack: str = "fast", timeout: float = 60.0) -> Proc:
 
 
 def long_scenarios(folder: Path, sizes: dict[str, int]) -> list[str]:
-    """Write named `chunks: ["tok"] * n` scenarios to a JSON file; return `--scenarios FILE`.
-
-    Long scripts go in through `--scenarios` because the admin API, like the real API,
-    rejects bodies over 1 MiB (413); requests then pick one by URL:
+    """Write named `chunks: {repeat: "tok", times: n}` scenarios to a JSON file; return
+    `--scenarios FILE`. The compact form is what a user writes for a long repetitive script
+    (held as one repetition, rendered lazily); requests pick one by URL:
     `/scenario/<name>/v1/chat/completions`.
     """
     import json
 
     path = folder / f"scenarios-{'-'.join(sizes)}.json"
-    docs = [{"name": name, "response": {"chunks": ["tok"] * n}} for name, n in sizes.items()]
+    docs = [{"name": name, "response": {"chunks": {"repeat": "tok", "times": n}}}
+            for name, n in sizes.items()]
     path.write_text(json.dumps(docs))
     return ["--scenarios", str(path)]
 

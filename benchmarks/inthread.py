@@ -26,10 +26,12 @@ def sse_body(n: int = 20) -> bytes:
 
 
 class BareUvicorn:
-    """Start/stop a bare Starlette SSE app on uvicorn, bound to 127.0.0.1 on a free port."""
+    """Start/stop a bare Starlette SSE app on uvicorn, bound to 127.0.0.1 on a free port,
+    on the given stack (uvicorn's `http=` and `loop=`)."""
 
-    def __init__(self, n: int = 20) -> None:
+    def __init__(self, n: int = 20, *, http: str = "httptools", loop: str = "uvloop") -> None:
         self.events = list(load_sample(None).events(n))
+        self.http, self.loop = http, loop
         self.port = 0
         self._thread: threading.Thread | None = None
 
@@ -55,7 +57,8 @@ class BareUvicorn:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                                    http=self.http, loop=self.loop))
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                         daemon=True)
         self._thread.start()

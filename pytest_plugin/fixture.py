@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from mockserver.core.scenario import Scenario
+from mockserver.core.scenario import Repeat, Scenario
 from mockserver.faults import parse_faults
 
 from .options import UNUSED_ANCHOR, MarkerOptions
@@ -78,21 +78,24 @@ class MockserverFixture:
         return self._session.seed
 
     # -- scripting ------------------------------------------------------------------------
-    def stream(self, text: str | None = None, *, chunks: Iterable[str] | None = None,
+    def stream(self, text: str | None = None, *,
+               chunks: Iterable[str] | Mapping[str, Any] | None = None,
                tool_calls: Iterable[Mapping[str, Any]] | None = None, model: str | None = None,
                faults: Any = (), timing: Any = None, times: int | str = 1,
                finish_reason: str | None = None, usage: Mapping[str, Any] | None = None,
                path: str | None = None) -> str:
         """Queue one scripted answer (streamed when the request asks for a stream).
 
+        `chunks` is a list of strings, or `{"repeat": "tok", "times": 1_000_000}` for a long
+        repetitive script held compactly (rendered lazily, never expanded in memory).
         `model` / `path` restrict it to requests for that model / API path; `faults` are
         spec strings (or mappings, or Fault objects); `times` is a count or "always"."""
         response: dict[str, Any] = {}
         for key, value in (("text", text), ("finish_reason", finish_reason), ("usage", usage)):
             if value is not None:
                 response[key] = value
-        if chunks is not None:
-            response["chunks"] = list(chunks)
+        if chunks is not None:  # a list of strings, or {"repeat": ..., "times": N}
+            response["chunks"] = chunks if isinstance(chunks, (Mapping, Repeat)) else list(chunks)
         if tool_calls is not None:
             response["tool_calls"] = list(tool_calls)
         return self.enqueue(self._doc({"response": response}, faults, timing, times, model, path))

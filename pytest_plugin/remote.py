@@ -137,8 +137,8 @@ def scenario_to_dict(scenario: Any) -> dict[str, Any]:
         for key in ("text", "finish_reason", "reasoning"):
             if getattr(r, key) is not None:
                 doc[key] = getattr(r, key)
-        if r.chunks is not None:
-            doc["chunks"] = list(r.chunks)
+        if r.chunks is not None:  # a Repeat goes back as {repeat, times}
+            doc["chunks"] = r.chunks.to_dict() if hasattr(r.chunks, "to_dict") else list(r.chunks)
         if r.tool_calls:
             doc["tool_calls"] = [
                 {"name": c.name, "arguments": c.arguments, **({"id": c.id} if c.id else {})}

@@ -59,6 +59,9 @@ def _response(r: Any) -> str:
     if r.tool_calls:
         return "tool calls " + ", ".join(c.name for c in r.tool_calls)
     if r.chunks is not None:
+        if hasattr(r.chunks, "times"):  # a Repeat: never joined
+            one = abbreviate(repr("".join(r.chunks.pieces)), 30)
+            return f"{len(r.chunks)} chunks (repeat {one} x {r.chunks.times})"
         return f"{len(r.chunks)} chunks {abbreviate(repr(''.join(r.chunks)), 40)}"
     if r.text is not None:
         return f"text {abbreviate(repr(r.text), 40)}"

@@ -11,6 +11,10 @@ one 20-chunk stream for the test and cleans up after it, exactly what a user's t
 - `mocktransport`: `httpx2.MockTransport` answering from a handler.
 - `uvicorn`: a bare Starlette app on uvicorn in a thread: the floor for a real socket.
 
+The stack (ours and the bare uvicorn) comes from $MOCKSERVER_HTTP / $MOCKSERVER_LOOP, which
+the plugin's `mockserver_stack` fixture reads (bench_pertest.py runs the session once per
+stack).
+
 The hook at the bottom times setup + call + teardown of every test and writes them to
 $PERTEST_OUT as JSON at the end of the session.
 """
@@ -67,11 +71,15 @@ class Target:
         return self._session
 
 
+HTTP = os.environ.get("MOCKSERVER_HTTP", "httptools")
+LOOP = os.environ.get("MOCKSERVER_LOOP", "uvloop")
+
+
 @pytest.fixture(scope="session")
 def _handle():
     from mockserver.transport.server import MockServer
 
-    with MockServer() as server:
+    with MockServer(http=HTTP, loop=LOOP) as server:
         yield server
 
 
@@ -142,7 +150,7 @@ def c_mocktransport(_mocktransport_session):
 
 @pytest.fixture(scope="session")
 def _uvicorn_session():
-    server = BareUvicorn(20)
+    server = BareUvicorn(20, http=HTTP, loop=LOOP)
     server.start()
     yield Target(server.base_url)
     server.stop()

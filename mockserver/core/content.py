@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mockserver.core.ids import Ids
 from mockserver.core.request import RequestView
-from mockserver.core.scenario import Response
+from mockserver.core.scenario import Repeat, Response
 
 __all__ = ["Content", "Call", "resolve", "default_reply", "word_chunks", "split_arguments"]
 
@@ -55,7 +55,7 @@ class Call:
 
 @dataclass(frozen=True)
 class Content:
-    pieces: tuple[str, ...]
+    pieces: Sequence[str]  # a tuple, or a `Repeat` (never expanded)
     calls: tuple[Call, ...]
     finish_reason: str
     prompt_tokens: int
@@ -72,14 +72,18 @@ class Content:
         a million-chunk stream does not pay for counting before its first byte."""
         if self.scripted_completion_tokens is not None:
             return self.scripted_completion_tokens
-        words = sum(len(p.split()) or 1 for p in self.pieces)
+        pieces = self.pieces
+        if isinstance(pieces, Repeat):  # count one repetition, not a million
+            words = pieces.times * sum(len(p.split()) or 1 for p in pieces.pieces)
+        else:
+            words = sum(len(p.split()) or 1 for p in pieces)
         return max(1, words + sum(len(c.fragments) for c in self.calls))
 
 
 def resolve(response: Response, request: RequestView, seed: int) -> Content:
     pieces: Sequence[str]
     if response.chunks is not None:
-        pieces = response.chunks  # already a tuple: shared, never copied per request
+        pieces = response.chunks  # a tuple or a Repeat: shared, never copied per request
     elif response.text is not None:
         pieces = word_chunks(response.text)
     elif response.tool_calls:
@@ -101,7 +105,7 @@ def resolve(response: Response, request: RequestView, seed: int) -> Content:
     usage = dict(response.usage or {})
     scripted = usage.get("completion_tokens")
     return Content(
-        pieces=tuple(pieces),
+        pieces=pieces if isinstance(pieces, (tuple, Repeat)) else tuple(pieces),
         calls=calls,
         finish_reason=finish,
         prompt_tokens=int(usage.get("prompt_tokens", request.prompt_tokens)),

@@ -2,7 +2,9 @@
 
     Scenario ── match, times, seed, timing, faults
         └── responses: one Response, or a `sequence` consumed in order (retry tests)
-              ├── text / chunks        streamed content (default: derived from the request)
+              ├── text / chunks        streamed content (default: derived from the request);
+              │                        `chunks: {repeat: "tok", times: N}` is a long script
+              │                        held as one `Repeat`, never as N strings
               ├── tool_calls           [{name, arguments (the JSON string), id?}]
               ├── error                {status, type, message, code, param, headers}
               └── ws                   WebSocket script (list of server messages)
@@ -13,15 +15,19 @@ Everything is frozen, so a scenario can cross from the test thread to the server
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, overload
 
 from mockserver.core.validate import Doc
 from mockserver.errors import ConfigError, ScenarioError
 
-__all__ = ["Scenario", "Response", "ToolCall", "ErrorReply", "Timing", "Match", "FINISH_REASONS"]
+__all__ = [
+    "Scenario", "Response", "ToolCall", "ErrorReply", "Timing", "Match", "Repeat",
+    "FINISH_REASONS",
+]
 
 FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter", "function_call")
 
@@ -89,11 +95,46 @@ class Match:
 
 
 @dataclass(frozen=True)
+class Repeat(Sequence[str]):
+    """The chunks `pieces` said over `times` times, in order: a long repetitive script in the
+    space of one repetition (`chunks: {repeat: "tok", times: 1000000}`). It reads like the
+    tuple it stands for (length, index, iteration) and renders as lazily as any stream."""
+
+    pieces: tuple[str, ...]
+    times: int
+
+    def __len__(self) -> int:
+        return len(self.pieces) * self.times
+
+    def __iter__(self) -> Iterator[str]:
+        return itertools.chain.from_iterable(itertools.repeat(self.pieces, self.times))
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("Repeat index out of range")
+        return self.pieces[index % len(self.pieces)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document form it was read from."""
+        one = self.pieces[0] if len(self.pieces) == 1 else list(self.pieces)
+        return {"repeat": one, "times": self.times}
+
+
+@dataclass(frozen=True)
 class Response:
     """One scripted answer. An empty Response means the faithful default for the request."""
 
     text: str | None = None
-    chunks: tuple[str, ...] | None = None
+    chunks: tuple[str, ...] | Repeat | None = None
     tool_calls: tuple[ToolCall, ...] = ()
     finish_reason: str | None = None
     usage: Mapping[str, Any] | None = field(default=None, compare=False)
@@ -107,11 +148,7 @@ class Response:
             return data
         doc = Doc(data, where=where, path=path)
         doc.check_keys(_RESPONSE_KEYS)
-        chunks = doc.list("chunks")
-        if chunks is not None:
-            for i, chunk in enumerate(chunks):
-                if not isinstance(chunk, str):
-                    raise doc.error("chunks", f"item {i} must be a string, got {chunk!r}")
+        chunks = _chunks(doc)
         if doc.has("text") and chunks is not None:
             raise doc.error("chunks", "give either text or chunks, not both")
         finish = doc.str("finish_reason")
@@ -123,7 +160,7 @@ class Response:
         ws = doc.list("ws")
         return cls(
             text=doc.str("text"),
-            chunks=tuple(chunks) if chunks is not None else None,
+            chunks=chunks,
             tool_calls=_tool_calls(doc),
             finish_reason=finish,
             usage=dict(usage) if usage is not None else None,
@@ -131,6 +168,34 @@ class Response:
             error=_error(doc) if doc.has("error") else None,
             ws=tuple(ws) if ws is not None else None,
         )
+
+
+def _chunks(doc: Doc) -> tuple[str, ...] | Repeat | None:
+    """`chunks`: a list of strings, or `{repeat: str | [str, ...], times: N}` (a Repeat)."""
+    value = doc.get("chunks")
+    if isinstance(value, Repeat):
+        return value
+    if isinstance(value, Mapping):
+        sub = doc.sub("chunks", value)
+        sub.check_keys(("repeat", "times"))
+        pieces = sub.get("repeat")
+        if isinstance(pieces, str):
+            pieces = [pieces]
+        if (not isinstance(pieces, Sequence) or isinstance(pieces, bytes) or not pieces
+                or not all(isinstance(p, str) for p in pieces)):
+            raise sub.error("repeat", f"expected a string or a non-empty list of strings, got "
+                                      f"{pieces!r}")
+        times = sub.int("times", minimum=1)
+        if times is None:
+            raise sub.error("times", "required: how many times to repeat (an integer >= 1)")
+        return Repeat(tuple(pieces), times)
+    chunks = doc.list("chunks")
+    if chunks is None:
+        return None
+    for i, chunk in enumerate(chunks):
+        if not isinstance(chunk, str):
+            raise doc.error("chunks", f"item {i} must be a string, got {chunk!r}")
+    return tuple(chunks)
 
 
 def _tool_calls(doc: Doc) -> tuple[ToolCall, ...]:

@@ -87,6 +87,17 @@ def test_times_always_and_realistic_timing() -> None:
         ({"faults": ["close(mode=boom)"]}, "faults[0]", "must be one of clean, abrupt, reset"),
         ({"faults": ["nope"]}, "faults[0]", "unknown fault 'nope'"),
         ({"match": {"paht": "/v1"}}, "match.paht", "unknown field"),
+        ({"response": {"chunks": {"repeat": "t"}}}, "response.chunks.times", "required"),
+        ({"response": {"chunks": {"repeat": "t", "times": 0}}}, "response.chunks.times",
+         ">= 1"),
+        ({"response": {"chunks": {"repeat": "t", "times": "9"}}}, "response.chunks.times",
+         "expected an integer"),
+        ({"response": {"chunks": {"repeat": 3, "times": 2}}}, "response.chunks.repeat",
+         "a string or a non-empty list of strings"),
+        ({"response": {"chunks": {"repeat": [], "times": 2}}}, "response.chunks.repeat",
+         "non-empty list"),
+        ({"response": {"chunks": {"repeat": "t", "times": 2, "every": 1}}},
+         "response.chunks.every", "unknown field"),
     ],
 )
 def test_invalid_documents_name_the_field(doc: dict, path: str, words: str) -> None:
@@ -114,3 +125,36 @@ def test_files_and_directories_load_with_file_and_field_in_errors(tmp_path: Path
         load_scenarios(tmp_path / "d.yaml")
     with pytest.raises(ScenarioError, match="no such file"):
         load_scenarios(tmp_path / "missing.yaml")
+
+
+def test_repeat_chunks_hold_one_repetition_and_read_like_the_expanded_tuple() -> None:
+    """`chunks: {repeat, times}` is a Repeat: the script's size does not grow with `times`."""
+    import sys
+
+    from mockserver.core.scenario import Repeat
+
+    scenario = Scenario.from_dict({"response": {"chunks": {"repeat": "tok", "times": 10**6}}})
+    chunks = scenario.responses[0].chunks
+    assert isinstance(chunks, Repeat) and chunks == Repeat(("tok",), 10**6)
+    assert len(chunks) == 10**6 and chunks[0] == chunks[-1] == "tok"
+    assert sys.getsizeof(chunks) < 100 and chunks.to_dict() == {"repeat": "tok", "times": 10**6}
+    cycle = Scenario.from_dict({"response": {"chunks": {"repeat": ["a", "b "], "times": 3}}})
+    assert tuple(cycle.responses[0].chunks or ()) == ("a", "b ") * 3
+    assert cycle.responses[0].chunks[1:4] == ("b ", "a", "b ")  # type: ignore[index]
+    with pytest.raises(IndexError):
+        cycle.responses[0].chunks[6]  # type: ignore[index]
+
+
+def test_repeat_streams_the_same_bytes_as_the_expanded_list_and_counts_usage() -> None:
+    from mockserver.core.compile import compile_plan
+    from mockserver.core.request import view_for
+
+    view = view_for("chat", "/v1/chat/completions", {
+        "model": "gpt-4.1", "messages": [{"role": "user", "content": "hi"}], "stream": True,
+        "stream_options": {"include_usage": True}})
+    compact = Response.from_dict({"chunks": {"repeat": ["one ", "two "], "times": 500}})
+    expanded = Response.from_dict({"chunks": ["one ", "two "] * 500})
+    a = compile_plan(view, response=compact, seed=4, model="m")
+    b = compile_plan(view, response=expanded, seed=4, model="m")
+    assert a.writes() == b.writes() and len(a.writes()) == 1000 + 4
+    assert b'"completion_tokens":1000' in a.writes()[-2]

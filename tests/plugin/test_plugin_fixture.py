@@ -27,6 +27,11 @@ def test_fixture_scripts_streams_errors_sequences_and_journal_on_the_tests_lane(
             assert "/lane/" in mockserver.base_url and mockserver.base_url.endswith("/v1")
             assert mockserver.ws_url.startswith("ws://") and mockserver.ws_url.endswith("/v1")
 
+        def test_stream_repeat_chunks(mockserver):
+            mockserver.stream(chunks={"repeat": "tok ", "times": 3000})
+            stream = chat(mockserver, stream=True)
+            assert "".join(c.choices[0].delta.content or "" for c in stream) == "tok " * 3000
+
         def test_stream_fault_truncates(mockserver):
             mockserver.stream("Hello there, world", faults=["close(after=2, mode=clean)"])
             stream = chat(mockserver, stream=True)
@@ -85,7 +90,7 @@ def test_fixture_scripts_streams_errors_sequences_and_journal_on_the_tests_lane(
         """
     )
     result = suite.runpytest_inprocess()
-    result.assert_outcomes(passed=9)
+    result.assert_outcomes(passed=10)
 
 
 def test_each_test_has_its_own_lane_and_shares_the_session_server(suite):

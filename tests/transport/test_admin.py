@@ -69,6 +69,17 @@ def test_scenarios_json_yaml_one_or_a_list_are_played_in_order(http, lane):
     assert texts == ["one", "two", "three", "four"]
 
 
+def test_repeat_chunks_over_the_admin_api_stream_every_chunk(http, lane):
+    doc = "response:\n  chunks: {repeat: tok, times: 5000}\n"
+    r = http.post(f"/_mock/scenarios?lane={lane}", content=doc,
+                  headers={"content-type": "application/yaml"})
+    assert r.status_code == 201
+    with http.stream("POST", f"/lane/{lane}/v1/chat/completions", json=BODY) as stream:
+        body = b"".join(stream.iter_bytes())
+    assert body.count(b'"delta":{"content":"tok"}') == 5000
+    assert body.endswith(b"data: [DONE]\n\n")
+
+
 @pytest.mark.parametrize(("body", "content_type", "param", "words"), [
     ('{"response": {"text": 5}}', "application/json", "response.text", "expected a string"),
     ('[{"response": {}}, {"tiems": 2}]', "application/json", "[1].tiems", "unknown field"),
@@ -79,6 +90,8 @@ def test_scenarios_json_yaml_one_or_a_list_are_played_in_order(http, lane):
     ("{not json", "application/json", None, "neither valid JSON nor YAML"),
     ("", "application/yaml", "body", "Empty body"),
     ("42", "application/json", "<root>", "expected a mapping"),
+    ('{"response": {"chunks": {"repeat": "t", "times": -1}}}', "application/json",
+     "response.chunks.times", ">= 1"),
 ])
 def test_invalid_scenario_bodies_are_422_naming_the_field(
     http, lane, body, content_type, param, words
