@@ -6,7 +6,9 @@ client made once per session or once per test. Tests are ordered round by round 
 contenders rotated, and a hook times setup + call + teardown of each. Reported: the median
 ms per test (round 0, the warm-up, and the last test, which carries session teardown, are
 left out), the median same-round ratio to each baseline, and the session start cost (the
-first test of each contender minus its median). Target: ours <= respx's ms per test.
+first test of each contender minus its median; an untimed warm-up call through
+`httpx2.MockTransport` runs before round 0, so no contender's first test pays the openai SDK's
+own lazy imports). Target: ours <= respx's ms per test.
 The session runs once per stack (ours and the bare uvicorn on it; the in-process contenders
 have no stack and are measured again in each session, so every ratio is same-session).
 """

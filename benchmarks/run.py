@@ -87,6 +87,16 @@ def external(name: str, script: str, ctx: Ctx) -> list[Row]:
             if isinstance(v, (int, float)) and not isinstance(v, bool)]
 
 
+def byte_compile() -> None:
+    """Byte-compile the project's packages, as `pip install` does for an installed package:
+    a checkout run with PYTHONDONTWRITEBYTECODE (or read-only) would otherwise compile every
+    module from source on every start, while the baselines' site-packages are compiled."""
+    import compileall
+
+    for package in ("mockserver", "fixtures", "pytest_plugin"):
+        compileall.compile_dir(str(REPO / package), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="mockserver benchmarks (see benchmarks/README.md)")
     ap.add_argument("--quick", action="store_true", help="small sizes, < 1 minute")
@@ -101,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
                     + " (default: all; each baseline runs on the same stack as ours)")
     args = ap.parse_args(argv)
     raise_nofile()
+    byte_compile()
     names = [n for n in args.only.split(",") if n] or list(REGISTRY)
     if args.peers and PEERS not in names:
         names.append("peers")

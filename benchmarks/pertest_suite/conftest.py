@@ -165,6 +165,8 @@ def c_uvicorn(_uvicorn_session):
 def pytest_runtest_protocol(item, nextitem):
     t0 = time.perf_counter()
     yield
+    if not hasattr(item, "callspec"):  # the warm-up
+        return
     p = item.callspec.params
     TIMES.append({"who": p["who"], "mode": p["mode"], "round": p["rnd"],
                   "ms": (time.perf_counter() - t0) * 1000, "last": nextitem is None})
