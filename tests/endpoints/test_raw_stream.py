@@ -75,3 +75,72 @@ def test_raw_socket_sees_chunked_framing_and_the_plan_bytes(server: MockServer, 
         rest = rest[size + 2 :]
     plan = server.requests(lane)[-1].plan
     assert plan is not None and decoded == plan.body()
+
+
+def _read_response(sock: socket.socket, buffered: bytes) -> tuple[bytes, bytes, bytes]:
+    """(head, de-chunked body, bytes after the terminator) of one chunked response."""
+    data = bytearray(buffered)
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    end = data.index(b"\r\n\r\n")
+    head, pos, body = bytes(data[:end]), end + 4, bytearray()
+    while True:
+        while data.find(b"\r\n", pos) < 0:
+            data += sock.recv(65536)
+        line_end = data.index(b"\r\n", pos)
+        size = int(data[pos:line_end], 16)
+        pos = line_end + 2
+        while len(data) < pos + size + 2:
+            data += sock.recv(65536)
+        if size == 0:
+            return head, bytes(body), bytes(data[pos + 2 :])
+        body += data[pos : pos + size]
+        pos += size + 2
+
+
+def test_streams_on_one_keep_alive_connection_each_end_with_the_terminator(
+    server: MockServer, lane: str
+) -> None:
+    """The player writes chunk frames itself and leaves head and terminator to uvicorn: the
+    HTTP state must stay right, so the next request on the connection is answered too."""
+    server.enqueue({"seed": 1, "response": {"chunks": {"repeat": "a", "times": 3}}},
+                   {"seed": 2, "response": {"text": "second answer"}}, lane=lane)
+    payload = json.dumps(BODY).encode()
+    request = (
+        f"POST /lane/{lane}/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+        f"content-type: application/json\r\ncontent-length: {len(payload)}\r\n\r\n"
+    ).encode() + payload
+    bodies = []
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        rest = b""
+        for _ in range(3):
+            sock.sendall(request)
+            head, body, rest = _read_response(sock, rest)
+            assert head.startswith(b"HTTP/1.1 200 OK") and b"connection: close" not in head
+            bodies.append(body)
+    assert [body.count(b"\n\n") for body in bodies] == [3 + 3, 2 + 3, 3 + 3]
+    assert b'"content":"second"' in bodies[1] and b'"content":" Hi"' in bodies[2]
+    assert all(body.endswith(b"data: [DONE]\n\n") for body in bodies)
+    assert [entry.outcome for entry in server.requests(lane)] == ["completed"] * 3
+
+
+def test_a_slow_reader_gets_a_long_stream_intact(server: MockServer, lane: str) -> None:
+    """Flow control: the reader takes 4 KiB at a time from a small receive buffer, so the
+    server's writes back up and it must wait for the client (drain) rather than lose bytes."""
+    times = 40_000
+    server.enqueue({"response": {"chunks": {"repeat": "tok", "times": times}}}, lane=lane)
+    payload = json.dumps(BODY).encode()
+    request = (
+        f"POST /lane/{lane}/v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\n"
+        f"content-type: application/json\r\ncontent-length: {len(payload)}\r\n"
+        "connection: close\r\n\r\n"
+    ).encode() + payload
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(10)
+        sock.connect(("127.0.0.1", server.port))
+        sock.sendall(request)
+        head, body, _ = _read_response(sock, b"")
+    assert head.startswith(b"HTTP/1.1 200 OK")
+    assert body.count(b'"delta":{"content":"tok"}') == times
+    assert body.endswith(b"data: [DONE]\n\n")
