@@ -16,12 +16,13 @@ with MockServer() as server:
         "websockets", "yaml", "mockserver.transport.ws_app", "mockserver.fixtures.library",
         "mockserver.faults.close", "mockserver.faults.split",
         "mockserver.core.render_responses", "mockserver.core.render_anthropic",
+        "mockserver.sse.decoder",
     )))
 print(json.dumps(loaded))
 """
 
 
-def test_started_server_has_not_imported_websockets_yaml_faults_or_the_library() -> None:
+def test_started_server_has_not_imported_websockets_yaml_faults_library_or_decoder() -> None:
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == []
