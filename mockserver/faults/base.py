@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import sys
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from mockserver.errors import FaultSpecError
 if TYPE_CHECKING:
     from mockserver.core.ws_ops import WsContext, WsOp
 
-__all__ = ["Fault", "FaultContext", "Draft", "param_info"]
+__all__ = ["Fault", "FaultContext", "Draft", "param_info", "field_hints"]
 
 
 @dataclass
@@ -81,7 +82,7 @@ def _bounds(f: dataclasses.Field[Any]) -> tuple[Any, Any]:
 
 def param_info(cls: type[Fault]) -> list[dict[str, Any]]:
     """Describe each parameter: name, type, default, allowed values, bounds (for the catalogue)."""
-    hints = typing.get_type_hints(cls)
+    hints = field_hints(cls)
     out = []
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         hint = hints[f.name]
@@ -150,6 +151,23 @@ def _coerce(fault: str, name: str, hint: Any, value: Any) -> Any:
     return value
 
 
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def field_hints(cls: type[Fault]) -> dict[str, Any]:
+    """The resolved type of each parameter of a fault class (its dataclass fields), evaluated
+    once per class in the namespace the class was written in (what `typing.get_type_hints`
+    does, without looking the module up in sys.modules again)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        namespace = dict(cls._namespace)
+        hints = _HINTS[cls] = {
+            f.name: eval(f.type, namespace) if isinstance(f.type, str) else f.type  # noqa: S307
+            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        }
+    return hints
+
+
 class Fault:
     """Base of every fault. Subclasses are frozen dataclasses registered by module discovery."""
 
@@ -160,9 +178,17 @@ class Fault:
     #: a spec string that creates this fault with typical parameters (catalogue, scenario
     #: library, determinism tests); empty means the bare `name` works (all params defaulted)
     example: ClassVar[str] = ""
+    _namespace: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # the namespace its annotations are written in, kept with the class: hints stay
+        # resolvable even where the module was dropped from sys.modules (pytester's
+        # in-process runs restore sys.modules), and are resolved once per class
+        cls._namespace = vars(sys.modules[cls.__module__])
 
     def __post_init__(self) -> None:
-        hints = typing.get_type_hints(type(self))
+        hints = field_hints(type(self))
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
             coerced = _coerce(self.name, f.name, hints[f.name], value)
