@@ -1,0 +1,3 @@
+from tools.outcomes.cli import main
+
+raise SystemExit(main())
