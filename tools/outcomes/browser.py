@@ -191,7 +191,7 @@ async def _run_all(jobs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
             version = browser.version
         finally:
             await browser.close()
-    for client, results in zip(runs, done):
+    for client, results in zip(runs, done, strict=True):
         reports[client] = {"client": client, "versions": {"chromium": version},
                            "skipped": None, "results": results}
     return reports

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockserver.faults import registry
 from mockserver.fixtures.library import example_spec
+
+from mockserver.faults import registry
 
 __all__ = [
     "Client", "Case", "CLIENTS", "TEXT", "CLIENT_TIMEOUT_S", "DEADLINE_S", "RECONNECT_S",

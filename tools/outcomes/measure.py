@@ -30,7 +30,7 @@ from typing import Any
 from . import matrix
 from .browser import run_browser_clients
 from .classify import classify
-from .matrix import BASELINE, Case, Client
+from .matrix import Case, Client
 
 __all__ = ["Environment", "measure", "ROOT", "JS_DIR"]
 
@@ -104,7 +104,7 @@ def _signature(entry: Any) -> Any:
     plan = getattr(entry, "plan", None)
     if plan is None:
         return None
-    ops = []
+    ops: list[Any] = []
     for op in plan.ops:
         headers = getattr(op, "headers", None)
         if headers is not None:
@@ -129,6 +129,7 @@ def _versions_line() -> dict[str, str]:
 def measure(env: Environment | None = None, *, only: Sequence[str] = ()) -> dict[str, Any]:
     """Measure every client (or those named in `only`) against every case; return the report."""
     from mockserver.pytest_plugin.resilience import wire_text
+
     from mockserver.transport.server import MockServer
 
     env = env or Environment()

@@ -3,8 +3,9 @@
     python tools/outcomes/py_worker.py < job.json > results.json
 
     job      {"client", "timeout", "deadline", "concurrency", "cases": [{"key", "url"}]}
-    results  a line "OUTCOMES_JSON " + {"client", "versions": {dist: version}, "skipped": reason | null,
-              "results": {key: {"finished", "text", "error", "elapsed_ms"}}}
+    results  a line "OUTCOMES_JSON " + {"client", "versions": {dist: version},
+             "skipped": reason | null, "results": {key: {"finished", "text", "error",
+             "elapsed_ms"}}}
 
 Why a separate process: the drift check runs the same clients under a throwaway interpreter
 with the newest releases, so this file imports nothing but the standard library and
@@ -26,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from py_clients import CLIENTS, DISTRIBUTIONS  # noqa: E402
+from py_clients import CLIENTS, DISTRIBUTIONS  # type: ignore[import-not-found]  # noqa: E402
 
 __all__ = ["describe_error", "run_case", "main", "MARK"]
 

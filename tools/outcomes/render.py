@@ -47,7 +47,7 @@ def _short(outcome: str) -> str:
 
 def _versions(report: dict[str, Any]) -> list[str]:
     lines = ["| client | what runs | versions |", "|---|---|---|"]
-    for name, info in report["clients"].items():
+    for info in report["clients"].values():
         versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items()) or "-"
         if info.get("skipped"):
             versions += f" (skipped: {info['skipped']})"
@@ -128,12 +128,12 @@ def _replace(text: str, block: str) -> str:
 def render_files(report: dict[str, Any], *, write: bool = True) -> list[Path]:
     """Regenerate both blocks; return the files whose text changes (written when `write`)."""
     changed = []
-    for path, update in (
-        (CLIENTS_MD, lambda text: _replace(text, clients_block(report))),
-        (README_MD, lambda text: replace_block(text, readme_table(report))),
-    ):
+    for path in (CLIENTS_MD, README_MD):
         text = path.read_text("utf-8")
-        new = update(text)
+        if path == CLIENTS_MD:
+            new = _replace(text, clients_block(report))
+        else:
+            new = replace_block(text, readme_table(report))
         if new != text:
             changed.append(path)
             if write:

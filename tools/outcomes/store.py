@@ -33,7 +33,7 @@ def save(report: dict[str, Any], path: Path = OUTCOMES_JSON) -> None:
 
 def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """One report from several runs of the same matrix: every outcome seen, in a stable order."""
-    merged = json.loads(json.dumps(runs[0]))
+    merged: dict[str, Any] = json.loads(json.dumps(runs[0]))
     for run in runs[1:]:
         for client, cells in run["outcomes"].items():
             for spec, cell in cells.items():
