@@ -81,7 +81,9 @@ def _drift(args: argparse.Namespace) -> int:
     fresh, kept = drift(load(), pip=args.pip, npm=args.npm, keep=args.keep, only=args.only)
     if args.out:
         save(fresh, Path(args.out))
-    changes = differences(load(), fresh)
+    committed = load()
+    changes = [line for client in fresh["outcomes"]
+               for line in differences(committed, fresh, only=client)]
     print(f"drift against docs/client-outcomes.json ({fresh['environment']}):")
     for line in changes or ["no change"]:
         print(f"  {line}")
