@@ -13,9 +13,10 @@ __all__ = ["NotStreamed"]
 
 @dataclass(frozen=True)
 class NotStreamed(Fault):
-    """A `stream=true` request gets `200 application/json` with a non-stream completion body:
-    openai-python and openai-node return normally with zero chunks (the JSON is parsed as SSE
-    lines and yields no event); httpx-sse raises SSEError; EventSource fails the connection.
+    """A `stream=true` request gets `200 application/json` with a non-stream completion body: the
+    body holds no `data:` line, so a client that parses it as SSE without checking the content type
+    sees zero events and returns an empty answer; one that checks the type or the event count
+    raises.
     """
 
     name = "not_streamed"

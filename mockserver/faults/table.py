@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +43,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
-def markdown_table() -> str:
-    """The fault table as Markdown (no trailing newline)."""
+def markdown_table(observed: Mapping[str, str] | None = None) -> str:
+    """The fault table as Markdown (no trailing newline); `observed` appends measured client
+    outcomes per fault name to the symptom (README: `python -m tools.outcomes render`)."""
     order = {layer: i for i, layer in enumerate(LAYERS)}
     faults = sorted(registry().items(), key=lambda kv: (order.get(kv[1].layer, 99), kv[0]))
     lines = ["| fault | layer | what the client observes |", "|---|---|---|"]
     for name, cls in faults:
-        lines.append(f"| `{_cell(signature(name))}` | {cls.layer} | {_cell(cls.symptom())} |")
+        symptom = cls.symptom()
+        if observed and name in observed:
+            symptom = f"{symptom} {observed[name]}"
+        lines.append(f"| `{_cell(signature(name))}` | {cls.layer} | {_cell(symptom)} |")
     return "\n".join(lines)
 
 

@@ -12,10 +12,9 @@ __all__ = ["WsFragmented"]
 
 @dataclass(frozen=True)
 class WsFragmented(Fault):
-    """Server message `at` is sent as `pieces` frames (text FIN=0, continuations, last FIN=1),
-    with a ping between the first two when `ping=true` (RFC 6455 5.4). A conforming client
-    (websockets) reassembles one message and answers the ping; one that treats each frame
-    as a message sees partial JSON.
+    """Server message `at` is sent as `pieces` frames (text FIN=0, continuations, last FIN=1), with
+    a ping between the first two when `ping=true` (RFC 6455 5.4). A conforming client reassembles
+    one message and answers the ping; one that treats each frame as a message sees partial JSON.
     """
 
     name = "ws_fragmented"

@@ -18,9 +18,8 @@ __all__ = ["WsReject"]
 
 @dataclass(frozen=True)
 class WsReject(Fault):
-    """The handshake gets an HTTP `status` instead of 101 (websockets: InvalidStatus "server
-    rejected WebSocket connection: HTTP 401", body readable on `exc.response.body`; openai
-    SDK: the same exception from `connect()`), with `retry-after` when `retry_after` is set.
+    """The handshake gets an HTTP `status` instead of 101, with a readable body and `retry-after`
+    when `retry_after` is set: the client's connect call fails with the status.
     """
 
     name = "ws_reject"

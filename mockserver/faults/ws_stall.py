@@ -12,9 +12,9 @@ __all__ = ["WsStall"]
 
 @dataclass(frozen=True)
 class WsStall(Fault):
-    """After `after` server messages nothing arrives for `seconds` (the connection stays
-    open and answers pings), then the answer continues: a client without a receive timeout
-    waits; one with `asyncio.wait_for(ws.recv(), t)` raises TimeoutError.
+    """After `after` server messages nothing arrives for `seconds` (the connection stays open and
+    answers pings), then the answer continues: a client without a receive timeout waits; one with a
+    timeout per receive raises it.
     """
 
     name = "ws_stall"

@@ -24,6 +24,7 @@ from mockserver.core.scenario import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
+from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.player import Played, play
 from mockserver.transport.routing import API_ROUTES, Route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
@@ -134,7 +135,8 @@ class MockApp:
         if spec is None or (spec[1] not in FORMATS and spec[1] not in ("embeddings", "models")):
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
         expected, api = spec
-        if method != expected:
+        get_form = method == "GET" and has_get_form(route)  # EventSource: see get_stream.py
+        if method != expected and not get_form:
             raise ApiError(405, f"Method {method} not allowed for {path}; use {expected}.",
                            code="method_not_allowed", headers={"allow": expected})
         gate.check_auth(config.api_key, request.headers, api)
@@ -142,7 +144,10 @@ class MockApp:
             body = models_body(self.state.models.listed())
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
                                 origin=origin)
-        entry.body = parse_json_body(await gate.read_body(request, config.max_body))
+        if get_form:
+            entry.body = body_from_query(request.query_params)
+        else:
+            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
         view = view_for(api, path, entry.body)
         info = self.state.models.get(view.model or "")
         if info is None:
