@@ -37,7 +37,7 @@ from mockserver.core.request import RequestView
 from mockserver.errors import FaultSpecError
 
 if TYPE_CHECKING:
-    from mockserver.core.ws_ops import WsContext, WsOp
+    from mockserver.core.ws.ops import WsContext, WsOp
 
 __all__ = ["Fault", "FaultContext", "Draft", "param_info"]
 

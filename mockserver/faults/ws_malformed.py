@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mockserver.core.ws_ops import Send, WsContext, WsOp, json_text, text_of
+from mockserver.core.ws.ops import Send, WsContext, WsOp, json_text, text_of
 from mockserver.faults.base import Fault
 
 __all__ = ["WsMalformed"]

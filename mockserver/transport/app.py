@@ -17,8 +17,8 @@ from starlette.requests import Request
 
 from mockserver.core.compile import compile_error, compile_json, compile_plan
 from mockserver.core.formats import FORMATS
+from mockserver.core.formats.completions import embeddings_body, model_object, models_body
 from mockserver.core.plan import Start, WirePlan
-from mockserver.core.render_misc import embeddings_body, model_object, models_body
 from mockserver.core.request import RequestView, parse_json_body, view_for
 from mockserver.core.scenario import ErrorReply
 from mockserver.errors import ApiError

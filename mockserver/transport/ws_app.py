@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from mockserver.core.scenario import Response, Scenario
-from mockserver.core.ws_ops import Accept, Close, Deny, Pause, Send, WsOp, WsSetup
-from mockserver.core.ws_session import WS_CHAOS_POOL, WsSession, given_key, is_beta
+from mockserver.core.ws.ops import Accept, Close, Deny, Pause, Send, WsOp, WsSetup
+from mockserver.core.ws.session import WS_CHAOS_POOL, WsSession, given_key, is_beta
 from mockserver.errors import ApiError
 from mockserver.faults import Fault
 from mockserver.transport import chaos, ws

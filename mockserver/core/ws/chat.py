@@ -30,7 +30,7 @@ from typing import Any
 from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message
 from mockserver.core.request import RequestView
-from mockserver.core.ws_ops import (
+from mockserver.core.ws.ops import (
     Close,
     Pause,
     Send,

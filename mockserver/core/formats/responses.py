@@ -25,15 +25,15 @@ from typing import Any
 from mockserver.core.content import Content, word_chunks
 from mockserver.core.events import Event
 from mockserver.core.formats import Format, register_format
-from mockserver.core.ids import Ids, rng_for
-from mockserver.core.request import RequestView
-from mockserver.core.responses_object import (
+from mockserver.core.formats.responses_object import (
     INCOMPLETE_REASONS,
     failed_payload,
     response_error_payload,
     response_object,
     usage_for,
 )
+from mockserver.core.ids import Ids, rng_for
+from mockserver.core.request import RequestView
 
 __all__ = [
     "responses_events",

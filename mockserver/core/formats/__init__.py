@@ -13,8 +13,8 @@ from typing import Any
 
 from mockserver.core.content import Content
 from mockserver.core.events import Event
-from mockserver.core.render_chat import chat_body, chat_events
-from mockserver.core.render_misc import completion_body, completion_events
+from mockserver.core.formats.chat import chat_body, chat_events
+from mockserver.core.formats.completions import completion_body, completion_events
 from mockserver.core.request import RequestView
 
 __all__ = ["Format", "FORMATS", "openai_error_body", "default_error_type", "register_format"]
@@ -87,8 +87,8 @@ class Format:
 
 #: formats whose renderer module registers itself on first use (kept off the start-up path)
 _LAZY = {
-    "responses": "mockserver.core.render_responses",
-    "messages": "mockserver.core.render_anthropic",
+    "responses": "mockserver.core.formats.responses",
+    "messages": "mockserver.core.formats.anthropic",
 }
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 from mockserver.core.formats import openai_error_body
 from mockserver.core.ids import rng_for
-from mockserver.core.ws_chat import ChatProtocol
-from mockserver.core.ws_ops import (
+from mockserver.core.ws.chat import ChatProtocol
+from mockserver.core.ws.ops import (
     Accept,
     Close,
     Deny,
@@ -34,9 +34,9 @@ from mockserver.core.ws_ops import (
     describe_ops,
     json_text,
 )
-from mockserver.core.ws_realtime import RealtimeProtocol
-from mockserver.core.ws_responses import ResponsesProtocol
-from mockserver.core.ws_script import ScriptProtocol, parse_steps
+from mockserver.core.ws.realtime import RealtimeProtocol
+from mockserver.core.ws.responses import ResponsesProtocol
+from mockserver.core.ws.script import ScriptProtocol, parse_steps
 from mockserver.errors import ScenarioError
 
 __all__ = ["WsSession", "given_key", "is_beta", "KEY_SUBPROTOCOL", "WS_CHAOS_POOL"]

@@ -21,7 +21,7 @@ from typing import Any
 from mockserver.core.content import resolve
 from mockserver.core.formats import FORMATS, default_error_message, default_error_type
 from mockserver.core.request import view_for
-from mockserver.core.ws_ops import Pause, Send, WsOp, WsSetup, delays, error_message, json_text
+from mockserver.core.ws.ops import Pause, Send, WsOp, WsSetup, delays, error_message, json_text
 from mockserver.errors import ApiError
 
 __all__ = ["ResponsesProtocol"]
