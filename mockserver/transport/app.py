@@ -24,7 +24,7 @@ from mockserver.core.scenario import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
-from mockserver.transport.player import Played, play
+from mockserver.transport.http_player import Played, play
 from mockserver.transport.routing import API_ROUTES, Route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
 from mockserver.transport.ws import WS_ROUTES  # ws_app registers on the first connection

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.cli.table import END, START, markdown_table, replace_block, signature
 from mockserver.faults import registry
-from mockserver.faults.table import END, START, markdown_table, replace_block, signature
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-FIX = "regenerate it with: python -m mockserver.faults.table --write README.md"
+FIX = "regenerate it with: python -m mockserver.cli.table --write README.md"
 
 
 def test_readme_fault_table_matches_the_registry() -> None:

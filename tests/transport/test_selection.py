@@ -9,7 +9,7 @@ import httpx
 import openai
 import pytest
 
-from mockserver.core.loader import load_scenarios
+from mockserver.cli.loader import load_scenarios
 from mockserver.faults import parse_faults
 from mockserver.transport.server import MockServer
 

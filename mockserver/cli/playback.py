@@ -47,7 +47,7 @@ def plan_for_file(
     model: str = "gpt-4.1",
 ) -> WirePlan:
     """Compile scenario number `index` of the file at `path` for a sample request."""
-    from mockserver.core.loader import load_scenarios
+    from mockserver.cli.loader import load_scenarios
     from mockserver.core.models import ModelCatalog
 
     api_path = api_path or "/v1/chat/completions"
