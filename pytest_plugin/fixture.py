@@ -15,11 +15,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from mockserver.core.scenario import Scenario
+from mockserver.core.scenario import Scenario, scenario_to_dict
 from mockserver.faults import parse_faults
 
 from .options import UNUSED_ANCHOR, MarkerOptions
-from .remote import scenario_to_dict
 from .session import Session, close_async_client, stable_seed, watch_async_client
 from .transcript import describe_scenario, transcript
 

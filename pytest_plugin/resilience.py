@@ -172,7 +172,7 @@ def run_matrix(ms: Any, call: Callable[[str], Any], faults: Any = "all", *,
             scenario["faults"] = [spec]
         built = ms._prepare(scenario, marker=False)
         if session.remote:
-            from .remote import scenario_to_dict
+            from mockserver.core.scenario import scenario_to_dict
 
             server.enqueue(scenario_to_dict(built), lane=lane)
         else:

@@ -7,8 +7,8 @@ the head, every write with its full bytes (repr), pauses, and how the connection
 from __future__ import annotations
 
 from mockserver.core.compile import compile_plan
+from mockserver.core.formats import view_for
 from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
-from mockserver.core.request import view_for
 from mockserver.errors import ConfigError
 
 __all__ = ["plan_for_file", "describe_timeline"]

@@ -16,42 +16,15 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.transport._internals import transport_of
 
 __all__ = [
-    "WS_ROUTES", "WsHandler", "sans_io_of", "ignore_pings", "send_fragments", "close_without_code",
+    "sans_io_of", "ignore_pings", "send_fragments", "close_without_code",
     "drop", "text_writer", "text_frame",
 ]
-
-WsHandler = Callable[[Any, dict[str, Any], Any, Any, Any], Awaitable[None]]
-
-WS_ROUTES: dict[str, WsHandler] = {}
-
-#: The paths `ws_app.PATHS` serves. Until the first WebSocket connection they map to
-#: `_first_connection`, which imports `ws_app` (its import registers the real handlers here):
-#: a server that never sees a WebSocket never imports the WebSocket sessions and scripts.
-_LAZY_PATHS = ("/v1/ws/chat", "/v1/realtime", "/v1/responses")
-
-
-async def _first_connection(
-    app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Any
-) -> None:
-    from mockserver.transport import ws_app  # noqa: F401  (replaces the stubs in WS_ROUTES)
-
-    handler = WS_ROUTES.get(route.path)
-    if handler is None or handler is _first_connection:  # not a path ws_app serves
-        WS_ROUTES.pop(route.path, None)
-        await send({"type": "websocket.close", "code": 1008})
-        return
-    await handler(app, scope, receive, send, route)
-
-
-for _path in _LAZY_PATHS:
-    WS_ROUTES.setdefault(_path, _first_connection)
-
 
 def sans_io_of(scope: dict[str, Any]) -> tuple[Any, Any]:
     """(uvicorn protocol, its websockets `ServerProtocol`) of this connection."""

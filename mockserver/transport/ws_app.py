@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from mockserver.core.scenario import Response, Scenario
-from mockserver.core.ws.ops import Accept, Close, Deny, Pause, Send, WsOp, WsSetup
+from mockserver.core.ws.ops import Accept, Close, Deny, Pause, Send, WsOp
+from mockserver.core.ws.protocol import WsSetup
 from mockserver.core.ws.session import WS_CHAOS_POOL, WsSession, given_key, is_beta
 from mockserver.errors import ApiError
 from mockserver.faults import Fault
@@ -29,10 +30,8 @@ from mockserver.transport.choose import Choice, choose
 from mockserver.transport.routing import Route
 from mockserver.transport.state import JournalEntry
 
-__all__ = ["serve_ws", "PATHS"]
+__all__ = ["serve_ws"]
 
-#: WebSocket path -> protocol
-PATHS = {"/v1/ws/chat": "chat", "/v1/realtime": "realtime", "/v1/responses": "responses"}
 _BODY_LIMIT = 1000
 
 
@@ -175,10 +174,10 @@ async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
             return
 
 
-async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
-    """Serve one WebSocket connection on `route.path` (one of PATHS)."""
+async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route,
+                   protocol: str) -> None:
+    """Serve one WebSocket connection on `route.path` with `protocol` (routing.WS_ROUTES)."""
     state = app.state
-    protocol = PATHS[route.path]
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
     subprotocols = tuple(scope.get("subprotocols") or ())
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -251,7 +250,3 @@ def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -
             return
         app.state.take(route.lane, route.path, choice.model)
         choice.accounted += 1
-
-
-for _path in PATHS:
-    ws.WS_ROUTES[_path] = serve_ws

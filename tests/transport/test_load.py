@@ -11,7 +11,7 @@ import asyncio
 import httpx
 
 from mockserver.core.compile import compile_plan
-from mockserver.core.request import view_for
+from mockserver.core.formats import view_for
 from mockserver.core.scenario import Response
 from mockserver.transport.server import MockServer
 

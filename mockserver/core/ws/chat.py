@@ -30,16 +30,8 @@ from typing import Any
 from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message
 from mockserver.core.request import RequestView
-from mockserver.core.ws.ops import (
-    Close,
-    Pause,
-    Send,
-    WsOp,
-    WsSetup,
-    delays,
-    error_message,
-    json_text,
-)
+from mockserver.core.ws.ops import Close, Pause, Send, WsOp
+from mockserver.core.ws.protocol import WsSetup, delays, error_message, json_text
 
 __all__ = ["ChatProtocol", "DEFAULT_CHAT_MODEL"]
 
