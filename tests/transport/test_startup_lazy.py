@@ -10,7 +10,7 @@ import sys
 
 PROBE = """
 import json, sys
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 with MockServer() as server:
     loaded = sorted(m for m in sys.modules if m.startswith((
         "websockets", "yaml", "mockserver.transport.ws_app", "mockserver.transport.ws_player",
