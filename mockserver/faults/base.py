@@ -31,14 +31,16 @@ import dataclasses
 import random
 import typing
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from mockserver.core.draft import Draft
 from mockserver.core.events import Event, Frame
 from mockserver.core.plan import Op
 from mockserver.core.request import RequestView
-from mockserver.core.ws.ops import WsContext, WsOp
 from mockserver.errors import FaultSpecError
+
+if TYPE_CHECKING:  # only the WebSocket faults need them at run time: kept off the start-up path
+    from mockserver.core.ws.ops import WsContext, WsOp
 
 __all__ = ["Fault", "FaultContext", "param_info"]
 
