@@ -161,7 +161,7 @@ def last_user_text(messages: Any) -> str:
 class RequestView:
     """What rendering needs to know about one validated request."""
 
-    api: str  # chat | completions | responses | messages | embeddings | models | model
+    api: str  # the format's name (core/formats/registry.py): chat, completions, responses, ...
     path: str
     model: str | None = None
     stream: bool = False
