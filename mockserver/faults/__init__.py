@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from mockserver.core.draft import Draft
 from mockserver.errors import FaultSpecError
-from mockserver.faults.base import Draft, Fault, FaultContext, param_info
+from mockserver.faults.base import Fault, FaultContext, param_info
 from mockserver.faults.spec import parse_one, split_specs
 
 __all__ = [

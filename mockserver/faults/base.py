@@ -7,7 +7,7 @@
                                           on_frames   encoded bytes per event     │ the hooks it
                                           on_wire     ops: writes, sleeps, close  │ needs
                                           on_cors     the CORS policy             ┘
-    WebSocket: WsSession (core/ws_session.py) ─► on_ws  each batch of WS ops of a connection
+    WebSocket: WsSession (core/ws/session.py) ─► on_ws  each batch of WS ops of a connection
 
 A WebSocket connection is interactive, so it has no single plan: the session produces one
 batch of ops per turn (the handshake, then the answer to each client message) and calls
@@ -20,6 +20,9 @@ or a `Literal[...]` of allowed values, with `field(metadata={"min": 1})` for bou
 one with a bad value raises `FaultSpecError` naming the fault, the parameter and what is
 allowed. The first line of the docstring is the client-visible symptom (catalogue, README).
 Randomness comes only from `ctx.rng`, which is derived from the scenario seed.
+
+Faults read only the core's data (events, plan ops, drafts, the request view, WebSocket ops)
+and the formats (to answer in the route's own shape); a test (tests/test_layers.py) keeps it so.
 """
 
 from __future__ import annotations
@@ -28,41 +31,19 @@ import dataclasses
 import random
 import sys
 import typing
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from mockserver.core.draft import Draft
 from mockserver.core.events import Event, Frame
 from mockserver.core.plan import Op
 from mockserver.core.request import RequestView
 from mockserver.errors import FaultSpecError
 
-if TYPE_CHECKING:
-    from mockserver.core.ws_ops import WsContext, WsOp
+if TYPE_CHECKING:  # only the WebSocket faults need them at run time: kept off the start-up path
+    from mockserver.core.ws.ops import WsContext, WsOp
 
-__all__ = ["Fault", "FaultContext", "Draft", "param_info", "field_hints"]
-
-
-@dataclass
-class Draft:
-    """The response before it becomes a plan: head, and either events (stream) or a body."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    events: Iterable[Event] | None = None  # a list once faults see it
-    body: bytes | None = None
-    fmt: str = "chat"  # chat | completions | responses | messages | json
-    #: what the stream says (a `Content`) and the model it names, kept so a fault can render
-    #: the same answer in another shape (e.g. not_streamed renders the non-stream body)
-    content: Any = None
-    model: str = ""
-
-    def set_header(self, name: str, value: str) -> None:
-        name = name.lower()
-        self.headers = [(k, v) for k, v in self.headers if k != name] + [(name, value)]
-
-    def drop_header(self, name: str) -> None:
-        self.headers = [(k, v) for k, v in self.headers if k != name.lower()]
+__all__ = ["Fault", "FaultContext", "param_info", "field_hints"]
 
 
 @dataclass
@@ -72,7 +53,7 @@ class FaultContext:
     request: RequestView
     fmt: str
     seed: int
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random  # the fault's own stream, derived from the seed (`rng_for`)
     streaming: bool = True
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mockserver.core.draft import Draft
 from mockserver.errors import FaultSpecError
-from mockserver.faults.base import Draft, Fault, FaultContext
+from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["ContentType"]
 

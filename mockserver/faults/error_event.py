@@ -29,7 +29,7 @@ def error_event_for(fmt: str, shape: Shape, at: int, before: list[Event] | None 
       event_error  `event: error` + flat `{"type":"error","code","message","param",
                    "sequence_number"}` (the Responses-API shape some gateways send on chat)
     """
-    own = FORMATS[fmt].error_event if fmt in FORMATS else None
+    own = FORMATS[fmt].renderer.error_event if fmt in FORMATS else None
     if own is not None:
         return serialize(own(shape, at, list(before or [])))
     if shape == "event_error":

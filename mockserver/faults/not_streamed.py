@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mockserver.core.draft import Draft
 from mockserver.core.events import dumps
 from mockserver.core.formats import FORMATS
-from mockserver.faults.base import Draft, Fault, FaultContext
+from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["NotStreamed"]
 
@@ -25,7 +26,9 @@ class NotStreamed(Fault):
     def on_draft(self, draft: Draft, ctx: FaultContext) -> Draft:
         if draft.events is None or draft.content is None:
             return draft
-        fmt = FORMATS[draft.fmt]
-        body = dumps(fmt.body(draft.content, ctx.request, ctx.seed, draft.model)).encode()
+        render = FORMATS[draft.fmt].renderer.body
+        if render is None:
+            return draft
+        body = dumps(render(draft.content, ctx.request, ctx.seed, draft.model)).encode()
         draft.set_header("content-type", "application/json")
         return Draft(draft.status, list(draft.headers), events=None, body=body, fmt=draft.fmt)

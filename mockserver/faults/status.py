@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Literal
 
-from mockserver.core.compile import compile_error
-from mockserver.core.scenario import ErrorReply
+from mockserver.core.draft import Draft
+from mockserver.core.formats import compile_error
+from mockserver.core.response import ErrorReply
 from mockserver.errors import FaultSpecError
-from mockserver.faults.base import Draft, Fault, FaultContext
+from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["Status"]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockserver.core.ws_ops import Accept, Close, Send, WsContext, WsOp, error_message, json_text
+from mockserver.core.ws.ops import Accept, Close, Send, WsContext, WsOp
+from mockserver.core.ws.protocol import error_message, json_text
 from mockserver.faults.base import Fault
 
 __all__ = ["WsAuthError"]

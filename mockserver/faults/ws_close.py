@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockserver.core.ws_ops import Close, Deny, Send, WsContext, WsOp
+from mockserver.core.ws.ops import Close, Deny, Send, WsContext, WsOp
 from mockserver.errors import FaultSpecError
 from mockserver.faults.base import Fault
 

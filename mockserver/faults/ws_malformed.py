@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mockserver.core.ws_ops import Send, WsContext, WsOp, json_text, text_of
+from mockserver.core.ws.ops import Send, WsContext, WsOp, text_of
+from mockserver.core.ws.protocol import json_text
 from mockserver.faults.base import Fault
 
 __all__ = ["WsMalformed"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from mockserver.core.ws_ops import Accept, WsContext, WsOp
+from mockserver.core.ws.ops import Accept, WsContext, WsOp
 from mockserver.faults.base import Fault
 
 __all__ = ["WsNoPong"]

@@ -10,7 +10,8 @@ from mockserver.core.formats import (
     default_error_type,
     openai_error_body,
 )
-from mockserver.core.ws_ops import Accept, Deny, WsContext, WsOp, json_text
+from mockserver.core.ws.ops import Accept, Deny, WsContext, WsOp
+from mockserver.core.ws.protocol import json_text
 from mockserver.faults.base import Fault
 
 __all__ = ["WsReject"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockserver.core.ws_ops import Pause, Send, WsContext, WsOp
+from mockserver.core.ws.ops import Pause, Send, WsContext, WsOp
 from mockserver.faults.base import Fault
 
 __all__ = ["WsStall"]

@@ -92,7 +92,7 @@ def web_origin() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def api_server() -> Iterator[Any]:
     """mockserver on its own loopback port: a different origin from ``web_origin``."""
-    from mockserver.transport.server import MockServer
+    from mockserver import MockServer
 
     with MockServer() as server:
         yield server

@@ -94,7 +94,7 @@ def test_bad_cors_specs_are_clear_errors(spec):
 
 @pytest.fixture(scope="module")
 def server():
-    from mockserver.transport.server import MockServer
+    from mockserver import MockServer
 
     with MockServer() as running:
         yield running

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.cli.table import END, START, markdown_table, replace_block, signature
 from mockserver.faults import registry
-from mockserver.faults.table import END, START, markdown_table, replace_block, signature
 from tools.outcomes.render import readme_table
 from tools.outcomes.store import load
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from mockserver.core.compile import compile_plan
+from mockserver.core.formats import view_for
 from mockserver.core.plan import Close, Start, Write
-from mockserver.core.request import view_for
 from mockserver.core.scenario import Response
 
 HEAD = (

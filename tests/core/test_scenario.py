@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.core.loader import load_scenarios
+from mockserver.cli.loader import load_scenarios
 from mockserver.core.scenario import ErrorReply, Response, Scenario, Timing, ToolCall
 from mockserver.errors import ScenarioError
 

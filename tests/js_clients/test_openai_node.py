@@ -42,7 +42,7 @@ def _node_or_unavailable() -> str:
 
 @pytest.fixture(scope="module")
 def server():
-    from mockserver.transport.server import MockServer
+    from mockserver import MockServer
 
     with MockServer() as running:
         yield running

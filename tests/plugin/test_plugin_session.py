@@ -95,7 +95,7 @@ def test_importing_the_plugin_imports_only_pytest():
 
 
 def test_mockserver_url_uses_an_already_running_server(suite):
-    from mockserver.transport.server import MockServer
+    from mockserver import MockServer
 
     suite.makepyfile(
         """

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from mockserver import MockServer
 from mockserver.errors import ConfigError
 from mockserver.faults import registry
 from mockserver.transport.security import check_bind, is_loopback
-from mockserver.transport.server import MockServer
 
 BODY = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "stream": True}
 

@@ -4,7 +4,7 @@ the measured part of the README fault table's "what the client observes" column.
     docs/clients.md   between <!-- outcomes:start --> and <!-- outcomes:end -->: versions, an
                       overview (case x client) and one detailed table per client
     README.md         between <!-- faults:start --> and <!-- faults:end -->: each fault's
-                      docstring symptom (mockserver.faults.table) followed by
+                      docstring symptom (mockserver.cli.table) followed by
                       "Measured: <client> <version>: <outcome> · ..." for README_CLIENTS
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mockserver.faults.table import markdown_table, replace_block
+from mockserver.cli.table import markdown_table, replace_block
 
 from . import matrix
 from .store import client_version

@@ -1,44 +1,20 @@
 """Load scenarios from YAML or JSON files, or from every such file in a directory.
 
-YAML is read with `safe_load`; every error names the file and the field path.
+Reading files is the CLI's business (`serve --scenarios`, `play`, `scenarios`); the text of
+each file is parsed by the pure `core.scenario.parse_document` (YAML with `safe_load`).
+Every error names the file and the field path.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from mockserver.core.scenario import Scenario
+from mockserver.core.scenario import Scenario, parse_document
 from mockserver.errors import ScenarioError
 
-__all__ = ["load_scenarios", "parse_document"]
+__all__ = ["load_scenarios"]
 
 _SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def parse_document(text: str, where: str) -> list[Scenario]:
-    """Scenarios from one document: a single scenario mapping or a list of them."""
-    try:
-        doc: Any = json.loads(text) if where.endswith(".json") else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"not valid {'JSON' if where.endswith('.json') else 'YAML'}: {exc}",
-                            where=where) from None
-    if doc is None:
-        return []
-    if isinstance(doc, dict) and "scenarios" in doc and isinstance(doc["scenarios"], list):
-        doc = doc["scenarios"]
-    items = doc if isinstance(doc, list) else [doc]
-    out = []
-    for i, item in enumerate(items):
-        try:
-            out.append(Scenario.from_dict(item, where=where))
-        except ScenarioError as exc:
-            path = f"[{i}].{exc.path}" if isinstance(doc, list) else exc.path
-            raise ScenarioError(exc.detail, where=where, path=path) from None
-    return out
 
 
 def load_scenarios(path: str | Path) -> list[Scenario]:

@@ -8,16 +8,16 @@
                                        -> {"type":"error","message":...}, socket stays open
 
 Pieces, pauses and seed are the ones the SSE stream of the same scenario uses (content.resolve
-and compile.schedule). With `stream: false` the whole text comes as one chunk, then done.
+and plan.schedule). With `stream: false` the whole text comes as one chunk, then done.
 With `--api-key`, a `message` before a successful auth (or a valid `Authorization: Bearer`
 on the handshake) gets an error and close 1008.
 
 Per message the answer costs one string concatenation: the constant envelope of a chunk is
 encoded once, only the piece is escaped (`json.encoder.encode_basestring`, the very function
 `json.dumps(..., ensure_ascii=False)` uses for strings), and the messages are produced lazily,
-as plain `str` (an unnumbered single-frame text message, see ws_session.py), while they are
+as plain `str` (an unnumbered single-frame text message, see session.py), while they are
 played. Only a paced answer (non-zero timing) is built whole, to take its pauses from
-`compile.schedule`.
+`plan.schedule`.
 """
 
 from __future__ import annotations
@@ -30,16 +30,8 @@ from typing import Any
 from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message
 from mockserver.core.request import RequestView
-from mockserver.core.ws_ops import (
-    Close,
-    Pause,
-    Send,
-    WsOp,
-    WsSetup,
-    delays,
-    error_message,
-    json_text,
-)
+from mockserver.core.ws.ops import Close, Pause, Send, WsOp
+from mockserver.core.ws.protocol import WsSetup, delays, error_message, json_text
 
 __all__ = ["ChatProtocol", "DEFAULT_CHAT_MODEL"]
 
@@ -126,7 +118,7 @@ class ChatProtocol:
         if message.get("stream", True) is False:
             pieces = ["".join(pieces)]
         timing = self.setup.timing
-        if timing is None or timing.is_zero:  # compile.schedule: no pauses at all
+        if timing is None or timing.is_zero:  # plan.schedule: no pauses at all
             return _messages(pieces)
         ops: list[WsOp | str] = []
         pauses = delays(len(pieces) + 1, timing, seed)

@@ -1,6 +1,7 @@
-"""WebSocket plan ops: what the server does on one connection, as explicit data.
+"""WebSocket plan ops: what the server does on one connection, as explicit data (the twin of
+core/plan.py; a leaf: it imports nothing of the project).
 
-    WsSession (core/ws_session.py) ─► batches of ops, one batch per turn
+    WsSession (core/ws/session.py) ─► batches of ops, one batch per turn
       turn 0   the handshake:  Accept(subprotocol, pong) | Deny(status, headers, body)
                then what the server says first (Realtime's session.created)
       turn k   the answer to the client's k-th message
@@ -11,7 +12,7 @@
                                               1006 = drop the TCP connection, no close frame
 
 Faults see each batch through `Fault.on_ws(ops, ctx)` with a `WsContext`. The transport
-(transport/ws_app.py) only plays the ops.
+(transport/ws_player.py) only plays the ops.
 """
 
 from __future__ import annotations
@@ -19,19 +20,12 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
-
-from mockserver.core.events import Frame, dumps
-from mockserver.core.ids import Ids
-from mockserver.core.scenario import Response, Timing
+from dataclasses import dataclass
 
 __all__ = [
-    "Accept", "Deny", "Send", "Pause", "Close", "WsOp", "WsContext", "PROTOCOLS",
-    "WsSetup", "delays", "error_message", "describe_ops", "sends", "text_of", "json_text",
+    "Accept", "Deny", "Send", "Pause", "Close", "WsOp", "WsContext", "describe_ops", "sends",
+    "text_of",
 ]
-
-PROTOCOLS = ("chat", "realtime", "responses", "script")
 
 
 @dataclass(frozen=True)
@@ -88,37 +82,6 @@ class Close:
 WsOp = Accept | Deny | Send | Pause | Close
 
 
-@dataclass(frozen=True)
-class WsSetup:
-    """Everything a protocol needs to answer one connection (chosen at the handshake).
-
-    `responses` are the scenario's answers, one per client request in order (the last one
-    repeats); request k of the connection uses seed `seed + k`, as a scenario's k-th use does
-    over HTTP, so text, chunking and pacing equal the SSE stream of the same scenario.
-    """
-
-    protocol: str
-    responses: tuple[Response, ...] = (Response(),)
-    seed: int = 0
-    timing: Timing | None = None
-    model: str | None = None
-    models: Any = None
-    api_key: str | None = None
-    given_key: str | None = None
-    subprotocols: tuple[str, ...] = ()
-    beta: bool = False
-
-    def response_for(self, k: int) -> Response:
-        return self.responses[min(k, len(self.responses) - 1)]
-
-    def resolve_model(self, model: str) -> str | None:
-        """The served model id, or None when the model is unknown."""
-        if self.models is None:
-            return model
-        info = self.models.get(model)
-        return None if info is None else str(info.resolved)
-
-
 @dataclass
 class WsContext:
     """What a fault sees of a WebSocket connection when it transforms one batch of ops.
@@ -132,51 +95,13 @@ class WsContext:
     protocol: str
     turn: int
     seed: int
+    rng: random.Random  # the fault's own stream, derived from the seed (`rng_for`)
     first_turn: int = 1
     sent: int = 0
-    rng: random.Random = field(default_factory=random.Random)
 
 
 def sends(ops: Sequence[WsOp]) -> list[Send]:
     return [op for op in ops if isinstance(op, Send)]
-
-
-def delays(count: int, timing: Timing | None, seed: int) -> list[float]:
-    """Pause (seconds) before each of `count` streamed messages, exactly as SSE frames get them.
-
-    Reuses `compile.schedule` so WebSocket pacing and SSE pacing come from one definition.
-    """
-    from mockserver.core.compile import schedule
-    from mockserver.core.plan import Sleep
-
-    out: list[float] = []
-    pending = 0.0
-    for op in schedule([Frame(b"")] * count, timing, seed):
-        if isinstance(op, Sleep):
-            pending += op.seconds
-        else:
-            out.append(pending)
-            pending = 0.0
-    return out
-
-
-def error_message(
-    protocol: str, *, message: str, status: int = 400, type: str = "invalid_request_error",
-    code: str | None = None, param: str | None = None, ids: Ids | None = None,
-    client_event_id: str | None = None,
-) -> dict[str, Any]:
-    """The error message of each WS protocol (SPEC 2.1; openai-wire.md 3.7 and 4.4)."""
-    if protocol == "realtime":
-        event_id = (ids or Ids(0)).base62("event_", 21)
-        return {
-            "type": "error", "event_id": event_id,
-            "error": {"type": type, "code": code, "message": message, "param": param,
-                      "event_id": client_event_id},
-        }
-    if protocol == "responses":
-        return {"type": "error", "status": status,
-                "error": {"type": type, "code": code, "message": message, "param": param}}
-    return {"type": "error", "message": message}
 
 
 def text_of(data: str | bytes) -> str:
@@ -202,8 +127,3 @@ def describe_ops(ops: Sequence[WsOp], *, limit: int = 80) -> list[str]:
         else:
             lines.append(f"DENY {op.status} {op.body[:limit]!r}")
     return lines
-
-
-def json_text(obj: Any) -> str:
-    """Compact JSON, non-ASCII as raw UTF-8 (the same encoding as the SSE bodies)."""
-    return dumps(obj)

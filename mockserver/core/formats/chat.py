@@ -10,17 +10,28 @@ With n > 1 each chunk carries one choice: role+first piece of 0, 1, 2, then roun
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from json.encoder import encode_basestring
 from typing import Any
 
 from mockserver.core.content import Call, Content
 from mockserver.core.events import Event, dumps
+from mockserver.core.formats.base import Renderer
 from mockserver.core.ids import Ids, rng_for
-from mockserver.core.request import RequestView
+from mockserver.core.request import (
+    RequestView,
+    bad_type,
+    checked_model,
+    count_tokens,
+    last_user_text,
+    require,
+    stream_view,
+    text_of,
+)
+from mockserver.errors import ApiError
 from mockserver.sse.encoder import DONE
 
-__all__ = ["chat_events", "chat_body", "usage_object"]
+__all__ = ["chat_view", "chat_events", "chat_body", "usage_object", "RENDERER"]
 
 
 def usage_object(content: Content) -> dict[str, Any]:
@@ -161,3 +172,35 @@ def chat_body(content: Content, request: RequestView, seed: int, model: str) -> 
         "service_tier": "default",
         "system_fingerprint": ids.fingerprint(),
     }
+
+
+def _check_messages(messages: Any) -> None:
+    if not isinstance(messages, list):
+        raise bad_type("messages", "an array", messages)
+    if not messages:
+        raise ApiError(
+            400, "Invalid 'messages': empty array. Expected an array with minimum length 1, "
+            "but got an empty array instead.", param="messages", code="empty_array",
+        )
+    for i, message in enumerate(messages):
+        if not isinstance(message, Mapping):
+            raise bad_type(f"messages[{i}]", "an object", message)
+        role = message.get("role")
+        if role not in ("system", "user", "assistant", "tool", "developer", "function"):
+            raise ApiError(
+                400, f"Invalid value: '{role}'. Supported values are: 'system', 'assistant', "
+                "'user', 'function', 'tool', and 'developer'.",
+                param=f"messages[{i}].role", code="invalid_value",
+            )
+
+
+def chat_view(path: str, body: Mapping[str, Any], params: Mapping[str, str]) -> RequestView:
+    """A chat request: `messages` (a non-empty array of role'd messages) and the common fields."""
+    model = checked_model(body)
+    messages = require(body, "messages")
+    _check_messages(messages)
+    prompt = sum(count_tokens(text_of(m.get("content"))) for m in messages) + 7
+    return stream_view("chat", path, body, model, text=last_user_text(messages), prompt=prompt)
+
+
+RENDERER = Renderer(view=chat_view, events=chat_events, body=chat_body)

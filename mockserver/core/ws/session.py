@@ -11,7 +11,7 @@
                 ─► every fault's `on_ws(ops, ctx)`, by `wire_order` (reshape 10, time 20, cut 30)
                 ─► ops after the first Close/Deny are dropped
 
-The transport (transport/ws_app.py) only plays the batches. Same setup, faults and client
+The transport (transport/ws_player.py) only plays the batches. Same setup, faults and client
 messages give the same ops, byte for byte.
 """
 
@@ -22,21 +22,12 @@ from typing import Any
 
 from mockserver.core.formats import openai_error_body
 from mockserver.core.ids import rng_for
-from mockserver.core.ws_chat import ChatProtocol
-from mockserver.core.ws_ops import (
-    Accept,
-    Close,
-    Deny,
-    Send,
-    WsContext,
-    WsOp,
-    WsSetup,
-    describe_ops,
-    json_text,
-)
-from mockserver.core.ws_realtime import RealtimeProtocol
-from mockserver.core.ws_responses import ResponsesProtocol
-from mockserver.core.ws_script import ScriptProtocol, parse_steps
+from mockserver.core.ws.chat import ChatProtocol
+from mockserver.core.ws.ops import Accept, Close, Deny, Send, WsContext, WsOp, describe_ops
+from mockserver.core.ws.protocol import WsSetup, json_text
+from mockserver.core.ws.realtime import RealtimeProtocol
+from mockserver.core.ws.responses import ResponsesProtocol
+from mockserver.core.ws.script import ScriptProtocol, parse_steps
 from mockserver.errors import ScenarioError
 
 __all__ = ["WsSession", "given_key", "is_beta", "KEY_SUBPROTOCOL", "WS_CHAOS_POOL"]

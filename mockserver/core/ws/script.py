@@ -22,7 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.core.ws_ops import Close, Pause, Send, WsOp, json_text
+from mockserver.core.ws.ops import Close, Pause, Send, WsOp
+from mockserver.core.ws.protocol import json_text
 from mockserver.errors import ScenarioError
 
 __all__ = [

@@ -21,15 +21,26 @@ from __future__ import annotations
 
 import json
 import string
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from mockserver.core.content import Call, Content, word_chunks
 from mockserver.core.events import Event
-from mockserver.core.formats import Format, default_error_message, register_format
+from mockserver.core.formats.base import Renderer
+from mockserver.core.formats.drafts import default_error_message
 from mockserver.core.ids import rng_for
-from mockserver.core.request import RequestView
+from mockserver.core.request import (
+    RequestView,
+    checked_model,
+    count_tokens,
+    last_user_text,
+    stream_view,
+    text_of,
+)
+from mockserver.errors import ApiError
 
 __all__ = [
+    "anthropic_view",
     "anthropic_events",
     "anthropic_body",
     "anthropic_error_body",
@@ -38,6 +49,7 @@ __all__ = [
     "anthropic_error_type",
     "anthropic_error_event",
     "STOP_REASONS",
+    "RENDERER",
 ]
 
 _BASE62 = string.ascii_letters + string.digits
@@ -215,7 +227,57 @@ def anthropic_error_event(shape: str, at: int, before: list[Event]) -> Event:
     return Event(payload=anthropic_error_payload(), event="error", kind="error")
 
 
-register_format("messages", Format(
-    events=anthropic_events, body=anthropic_body, error_body=anthropic_error_body,
-    headers=anthropic_headers, error_event=anthropic_error_event,
-))
+_ANTHROPIC_FIELDS: dict[str, tuple[type | tuple[type, ...], str, float | None, float | None]] = {
+    "model": (str, "a valid string", None, None),
+    "max_tokens": (int, "a valid integer", 1, None),
+    "messages": (list, "a valid list", None, None),
+    "temperature": ((int, float), "a valid number", 0, 1),
+    "top_p": ((int, float), "a valid number", 0, 1),
+    "top_k": (int, "a valid integer", 0, None),
+    "stream": (bool, "a valid boolean", None, None),
+    "system": ((str, list), "a valid string or list", None, None),
+}
+
+
+def _check_anthropic(body: Mapping[str, Any]) -> tuple[str, int]:
+    """Anthropic's validation, with its pydantic-style wording ("max_tokens: Field required")."""
+    for name, (kind, word, low, high) in _ANTHROPIC_FIELDS.items():
+        value: Any = body.get(name)
+        if value is None:
+            if name in ("model", "max_tokens", "messages"):
+                raise ApiError(400, f"{name}: Field required", param=name)
+            continue
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise ApiError(400, f"{name}: Input should be {word}", param=name)
+        number = cast(float, value)  # numeric: only numeric fields have bounds
+        if low is not None and number < low:
+            raise ApiError(400, f"{name}: Input should be greater than or equal to {low}",
+                           param=name)
+        if high is not None and number > high:
+            raise ApiError(400, f"{name}: Input should be less than or equal to {high}", param=name)
+    messages = body["messages"]
+    if not messages:
+        raise ApiError(400, "messages: at least one message is required", param="messages")
+    for i, message in enumerate(messages):
+        role = message.get("role") if isinstance(message, Mapping) else None
+        if role == "system":
+            raise ApiError(400, 'messages: Unexpected role "system". The Messages API accepts a '
+                           'top-level `system` parameter, not "system" as an input message role.')
+        if role not in ("user", "assistant"):
+            raise ApiError(400, f"messages.{i}.role: Input should be 'user' or 'assistant'")
+    system = body.get("system")
+    words = sum(count_tokens(text_of(m.get("content"))) for m in messages)
+    return last_user_text(messages), words + (count_tokens(text_of(system)) if system else 0) + 7
+
+
+def anthropic_view(path: str, body: Mapping[str, Any], params: Mapping[str, str]) -> RequestView:
+    """A Messages request: Anthropic's own checks first, then the common fields."""
+    text, prompt = _check_anthropic(body)
+    model = checked_model(body)
+    return stream_view("messages", path, body, model, text=text, prompt=prompt)
+
+
+RENDERER = Renderer(
+    view=anthropic_view, events=anthropic_events, body=anthropic_body,
+    error_body=anthropic_error_body, headers=anthropic_headers, error_event=anthropic_error_event,
+)

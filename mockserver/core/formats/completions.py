@@ -1,20 +1,26 @@
-"""Render legacy Completions, Embeddings and Models answers (openai-wire.md section 2)."""
+"""Render legacy Completions (`/v1/completions`, openai-wire.md section 2): `text_completion`
+chunks with one choice each, the usage chunk with `stream_options.include_usage`, `[DONE]`."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import struct
+from collections.abc import Mapping
 from typing import Any
 
 from mockserver.core.content import Content
 from mockserver.core.events import Event
+from mockserver.core.formats.base import Renderer
 from mockserver.core.ids import Ids
-from mockserver.core.models import ModelInfo
-from mockserver.core.request import RequestView
+from mockserver.core.request import (
+    RequestView,
+    bad_type,
+    checked_model,
+    count_tokens,
+    require,
+    stream_view,
+)
 from mockserver.sse.encoder import DONE
 
-__all__ = ["completion_events", "completion_body", "embeddings_body", "model_object", "models_body"]
+__all__ = ["completion_view", "completion_events", "completion_body", "RENDERER"]
 
 
 def _usage(content: Content) -> dict[str, int]:
@@ -65,38 +71,14 @@ def completion_body(
     return body
 
 
-def _vector(text: str, dimensions: int) -> list[float]:
-    """A deterministic unit-ish vector from the text's SHA-256 stream."""
-    values: list[float] = []
-    counter = 0
-    while len(values) < dimensions:
-        digest = hashlib.sha256(f"{counter}:{text}".encode()).digest()
-        for i in range(0, len(digest), 2):
-            values.append((int.from_bytes(digest[i : i + 2], "little") / 65535.0 - 0.5) / 8)
-        counter += 1
-    return [round(v, 6) for v in values[:dimensions]]
+def completion_view(path: str, body: Mapping[str, Any], params: Mapping[str, str]) -> RequestView:
+    """A legacy completion request: `prompt` (a string or an array) and the common fields."""
+    model = checked_model(body)
+    prompt_raw = require(body, "prompt")
+    if not isinstance(prompt_raw, (str, list)):
+        raise bad_type("prompt", "a string or an array", prompt_raw)
+    text = prompt_raw if isinstance(prompt_raw, str) else " ".join(map(str, prompt_raw))
+    return stream_view("completions", path, body, model, text=text, prompt=count_tokens(text))
 
 
-def embeddings_body(request: RequestView, info: ModelInfo) -> dict[str, Any]:
-    dims = request.dimensions or info.dimensions or 1536
-    data = []
-    for index, text in enumerate(request.inputs):
-        vector = _vector(text, dims)
-        embedding: Any = vector
-        if request.encoding_format == "base64":
-            embedding = base64.b64encode(struct.pack(f"<{dims}f", *vector)).decode("ascii")
-        data.append({"object": "embedding", "index": index, "embedding": embedding})
-    return {
-        "object": "list",
-        "data": data,
-        "model": info.id,
-        "usage": {"prompt_tokens": request.prompt_tokens, "total_tokens": request.prompt_tokens},
-    }
-
-
-def model_object(info: ModelInfo) -> dict[str, Any]:
-    return {"id": info.id, "object": "model", "created": info.created, "owned_by": info.owned_by}
-
-
-def models_body(models: list[ModelInfo]) -> dict[str, Any]:
-    return {"object": "list", "data": [model_object(m) for m in models]}
+RENDERER = Renderer(view=completion_view, events=completion_events, body=completion_body)

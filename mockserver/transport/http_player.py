@@ -24,7 +24,7 @@ from http import HTTPStatus
 from typing import Any
 
 from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
-from mockserver.transport._internals import drain, transport_of
+from mockserver.transport._internals import drain, flush, transport_of
 
 __all__ = ["play", "Played", "reset_transport"]
 
@@ -97,10 +97,7 @@ async def reset_transport(transport: asyncio.Transport | None) -> None:
     """Send a TCP RST: flush what is buffered, set SO_LINGER(1, 0), abort."""
     if transport is None or transport.is_closing():
         return
-    for _ in range(200):
-        if transport.get_write_buffer_size() == 0:
-            break
-        await asyncio.sleep(0.005)
+    await flush(transport)
     await asyncio.sleep(0.01)  # let the client read the last bytes before the RST lands
     sock = transport.get_extra_info("socket")
     if sock is not None:

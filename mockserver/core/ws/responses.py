@@ -2,7 +2,7 @@
 
     client {"type":"response.create", ...the POST /v1/responses body..., "stream_id"?: LANE}
         -> the Responses stream events, each one JSON text frame (the same objects the SSE
-           renderer `FORMATS["responses"]` produces, `sequence_number` from 0 per response),
+           format `FORMATS["responses"]` renders, `sequence_number` from 0 per response),
            each carrying `stream_id` when the request had one
     bad body, unknown model, not JSON, unknown event type
         -> {"type":"error","status":400,"error":{"type","code","message","param"}} and the
@@ -19,9 +19,10 @@ import json
 from typing import Any
 
 from mockserver.core.content import resolve
-from mockserver.core.formats import FORMATS, default_error_message, default_error_type
-from mockserver.core.request import view_for
-from mockserver.core.ws_ops import Pause, Send, WsOp, WsSetup, delays, error_message, json_text
+from mockserver.core.formats import default_error_message, default_error_type, view_for
+from mockserver.core.formats.responses import responses_event_payloads
+from mockserver.core.ws.ops import Pause, Send, WsOp
+from mockserver.core.ws.protocol import WsSetup, delays, error_message, json_text
 from mockserver.errors import ApiError
 
 __all__ = ["ResponsesProtocol"]
@@ -88,7 +89,7 @@ class ResponsesProtocol:
                            type=err.type or default_error_type(err.status), code=err.code,
                            param=err.param, stream_id=stream_id)]
         content = resolve(response, view, seed)
-        payloads = [e.payload for e in FORMATS["responses"].events(content, view, seed, served)]
+        payloads = responses_event_payloads(content, view, seed, served)
         ops: list[WsOp] = []
         pauses = delays(len(payloads), self.setup.timing, seed)
         for pause, payload in zip(pauses, payloads, strict=True):

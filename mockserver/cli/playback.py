@@ -7,8 +7,8 @@ the head, every write with its full bytes (repr), pauses, and how the connection
 from __future__ import annotations
 
 from mockserver.core.compile import compile_plan
+from mockserver.core.formats import view_for
 from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
-from mockserver.core.request import view_for
 from mockserver.errors import ConfigError
 
 __all__ = ["plan_for_file", "describe_timeline"]
@@ -47,7 +47,7 @@ def plan_for_file(
     model: str = "gpt-4.1",
 ) -> WirePlan:
     """Compile scenario number `index` of the file at `path` for a sample request."""
-    from mockserver.core.loader import load_scenarios
+    from mockserver.cli.loader import load_scenarios
     from mockserver.core.models import ModelCatalog
 
     api_path = api_path or "/v1/chat/completions"

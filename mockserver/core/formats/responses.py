@@ -14,28 +14,39 @@ Stream (3.1-3.6): every event has an `event:` line equal to its JSON `type`, a
 `responses_event_payloads` returns the event objects alone (the Responses WebSocket mode sends
 the same objects as JSON frames); `responses_error_event` is the format's in-stream error for
 the `error_event` fault (both `error` shapes, or `response.failed`; 3.6, 5.3). The Response
-object itself and the error payloads live in `responses_object.py`.
+object itself and the error payloads live in `responses_object.py`. `responses_view` reads
+the request.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 from mockserver.core.content import Content, word_chunks
 from mockserver.core.events import Event
-from mockserver.core.formats import Format, register_format
-from mockserver.core.ids import Ids, rng_for
-from mockserver.core.request import RequestView
-from mockserver.core.responses_object import (
+from mockserver.core.formats.base import Renderer
+from mockserver.core.formats.responses_object import (
     INCOMPLETE_REASONS,
     failed_payload,
     response_error_payload,
     response_object,
     usage_for,
 )
+from mockserver.core.ids import Ids, rng_for
+from mockserver.core.request import (
+    RequestView,
+    bad_type,
+    checked_model,
+    count_tokens,
+    last_user_text,
+    stream_view,
+)
+from mockserver.errors import ApiError
 
 __all__ = [
+    "responses_view",
     "responses_events",
     "responses_event_payloads",
     "responses_body",
@@ -45,6 +56,7 @@ __all__ = [
     "response_object",
     "usage_for",
     "INCOMPLETE_REASONS",
+    "RENDERER",
 ]
 
 
@@ -244,6 +256,21 @@ def responses_error_event(shape: str, at: int, before: list[Event]) -> Event:
     return Event(payload=payload, event="error", kind="error")
 
 
-register_format("responses", Format(
-    events=responses_events, body=responses_body, error_event=responses_error_event,
-))
+def responses_view(path: str, body: Mapping[str, Any], params: Mapping[str, str]) -> RequestView:
+    """A Responses request: `model` (its own wording when missing), `input` (a string or an
+    array of items) and the common fields."""
+    if body.get("model") is None:
+        raise ApiError(400, "Missing required parameter: 'model'.", param="model",
+                       code="missing_required_parameter")
+    model = checked_model(body)
+    raw_input = body.get("input", "")
+    if raw_input is not None and not isinstance(raw_input, (str, list)):
+        raise bad_type("input", "a string or an array", raw_input)
+    text = last_user_text(raw_input)
+    return stream_view("responses", path, body, model, text=text, prompt=count_tokens(text) + 7)
+
+
+RENDERER = Renderer(
+    view=responses_view, events=responses_events, body=responses_body,
+    error_event=responses_error_event,
+)

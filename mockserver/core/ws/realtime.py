@@ -30,8 +30,9 @@ from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message, default_error_type
 from mockserver.core.ids import Ids
 from mockserver.core.request import RequestView
-from mockserver.core.ws_ops import Pause, Send, WsOp, WsSetup, delays, error_message, json_text
-from mockserver.core.ws_realtime_shapes import (
+from mockserver.core.ws.ops import Pause, Send, WsOp
+from mockserver.core.ws.protocol import WsSetup, delays, error_message, json_text
+from mockserver.core.ws.realtime_shapes import (
     BETA_NAMES,
     assistant_item,
     rate_limits,

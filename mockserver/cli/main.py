@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _load(paths: Sequence[str]) -> list[Any]:
     if not paths:
         return []  # no --scenarios: PyYAML and the loader stay off the start-up path
-    from mockserver.core.loader import load_scenarios
+    from mockserver.cli.loader import load_scenarios
 
     out: list[Any] = []
     for path in paths:
@@ -201,7 +201,7 @@ def _scenarios(args: argparse.Namespace) -> int:
 
 
 def _play(args: argparse.Namespace) -> int:
-    from mockserver.core.playback import describe_timeline, plan_for_file
+    from mockserver.cli.playback import describe_timeline, plan_for_file
 
     plan = plan_for_file(
         args.file,

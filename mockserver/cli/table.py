@@ -1,7 +1,7 @@
 """The README fault table, generated from the registry (a test keeps README.md in sync).
 
-    python -m mockserver.faults.table               print the table
-    python -m mockserver.faults.table --write FILE  replace the block between the markers
+    python -m mockserver.cli.table                  print the table
+    python -m mockserver.cli.table --write FILE     replace the block between the markers
 
 The block sits between `<!-- faults:start -->` and `<!-- faults:end -->`; one row per fault,
 ordered by layer (sse, payload, http, tcp, ws, cors) then name: the spec with its parameters,
@@ -66,7 +66,7 @@ def replace_block(text: str, table: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mockserver.faults.table",
+    parser = argparse.ArgumentParser(prog="python -m mockserver.cli.table",
                                      description="Print or write the README fault table.")
     parser.add_argument("--write", metavar="FILE", help="replace the marked block in FILE")
     args = parser.parse_args(argv)
