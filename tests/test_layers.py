@@ -206,7 +206,8 @@ def _loaded_on_import(module: str) -> set[str]:
 def test_pytest_loading_the_plugin_imports_no_server_core_or_faults():
     loaded = _loaded_on_import("mockserver.pytest_plugin")
     assert loaded == {"mockserver", "mockserver._version", "mockserver.pytest_plugin",
-                      "mockserver.pytest_plugin.plugin", "mockserver.pytest_plugin.options"}
+                      "mockserver.pytest_plugin.plugin", "mockserver.pytest_plugin.options",
+                      "mockserver.pytest_plugin.env"}
 
 
 def test_plugin_reaches_the_server_only_from_inside_its_fixtures():

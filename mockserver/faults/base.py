@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import sys
 import typing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -136,16 +135,10 @@ _HINTS: dict[type[Any], dict[str, Any]] = {}
 
 
 def field_hints(cls: type[Fault]) -> dict[str, Any]:
-    """The resolved type of each parameter of a fault class (its dataclass fields), evaluated
-    once per class in the namespace the class was written in (what `typing.get_type_hints`
-    does, without looking the module up in sys.modules again)."""
+    """The resolved type of each parameter of a fault class, computed once per class."""
     hints = _HINTS.get(cls)
     if hints is None:
-        namespace = dict(cls._namespace)
-        hints = _HINTS[cls] = {
-            f.name: eval(f.type, namespace) if isinstance(f.type, str) else f.type  # noqa: S307
-            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        }
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
     return hints
 
 
@@ -159,14 +152,6 @@ class Fault:
     #: a spec string that creates this fault with typical parameters (catalogue, scenario
     #: library, determinism tests); empty means the bare `name` works (all params defaulted)
     example: ClassVar[str] = ""
-    _namespace: ClassVar[dict[str, Any]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        # the namespace its annotations are written in, kept with the class: hints stay
-        # resolvable even where the module was dropped from sys.modules (pytester's
-        # in-process runs restore sys.modules), and are resolved once per class
-        cls._namespace = vars(sys.modules[cls.__module__])
 
     def __post_init__(self) -> None:
         hints = field_hints(type(self))
