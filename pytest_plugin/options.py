@@ -1,6 +1,6 @@
 """Options are data, validated once: the `mockserver` marker and the command-line options.
 
-    @pytest.mark.mockserver(scenario=None, faults=(), seed=None, assert_all_used=True)
+    @pytest.mark.mockserver(scenario=None, faults=(), seed=None, assert_all_used=True, env=True)
 
 Marker kwargs from every level (module, class, function) are merged, closest level winning,
 and handed to one constructor, `MarkerOptions`, so an unknown kwarg, an unknown fault or a bad
@@ -35,10 +35,11 @@ __all__ = [
 
 MARKER = "mockserver"
 MARKER_HELP = (
-    "mockserver(scenario=None, faults=(), seed=None, assert_all_used=True): configure the "
-    "`mockserver` fixture for this test: enqueue the named library scenario on the test's lane, "
-    "add fault specs to every request of the test, fix the seed, or skip the teardown check "
-    "that every scripted scenario was requested."
+    "mockserver(scenario=None, faults=(), seed=None, assert_all_used=True, env=True): configure "
+    "the `mockserver` fixture for this test: enqueue the named library scenario on the test's "
+    "lane, add fault specs to every request of the test, fix the seed, skip the teardown check "
+    "that every scripted scenario was requested, or leave the SDKs' environment variables "
+    "(OPENAI_BASE_URL, ANTHROPIC_BASE_URL, ...) alone instead of pointing them at the lane."
 )
 SEED_OPTION = "--mockserver-seed"
 URL_OPTION = "--mockserver-url"
@@ -59,6 +60,7 @@ class MarkerOptions:
     faults: tuple[Any, ...] = ()
     seed: int | None = None
     assert_all_used: bool = True
+    env: bool = True
 
     def __post_init__(self) -> None:
         if self.scenario is not None and (not isinstance(self.scenario, str) or not self.scenario):
@@ -80,6 +82,10 @@ class MarkerOptions:
             raise MockserverUsageError(
                 "mockserver marker: assert_all_used= must be True or False, "
                 f"got {self.assert_all_used!r}"
+            )
+        if not isinstance(self.env, bool):
+            raise MockserverUsageError(
+                f"mockserver marker: env= must be True or False, got {self.env!r}"
             )
         if self.faults:
             self.fault_specs()  # unknown fault or bad parameter: fail now, with its message
@@ -113,7 +119,7 @@ class MarkerOptions:
             if mark.args:
                 raise MockserverUsageError(
                     "mockserver marker takes keyword arguments only "
-                    "(scenario=, faults=, seed=, assert_all_used=), "
+                    "(scenario=, faults=, seed=, assert_all_used=, env=), "
                     f"got positional {mark.args!r}"
                 )
             merged.update(mark.kwargs)

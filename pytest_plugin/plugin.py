@@ -7,6 +7,9 @@
     mockserver_listen_address      (host, port) to bind; MOCKSERVER_HOST / MOCKSERVER_PORT
     mockserver_stack               (http, loop) to serve on; MOCKSERVER_HTTP / MOCKSERVER_LOOP
 
+Each test's SDK environment variables (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, ...) point at its
+lane while it runs (env.py); `env=False` on the marker or --mockserver-no-env opts out.
+
 Import-light on purpose (like Hypothesis's plugin): pytest loads this module in every session
 of every project that installed mockserver, so it imports only pytest and the standard
 library; the server (starlette, uvicorn) is imported when a fixture is first used.
@@ -20,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from .env import NO_ENV_OPTION, wire_environment
 from .options import (
     MARKER_HELP,
     REPORT_OPTION,
@@ -59,6 +63,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "admin API instead of starting one")
     group.addoption(REPORT_OPTION, dest="mockserver_report", default=None, metavar="PATH",
                     help="write the resilience matrix of the run to PATH (.md or .json)")
+    group.addoption(NO_ENV_OPTION, dest="mockserver_no_env", action="store_true", default=False,
+                    help="do not point the SDKs' environment variables (OPENAI_BASE_URL, "
+                         "ANTHROPIC_BASE_URL, ...) at each test's lane")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -162,6 +169,8 @@ def mockserver(_mockserver_session: Any, request: pytest.FixtureRequest) -> Iter
     if problem is not None:  # outside `except`: no "during handling" chain in the report
         pytest.fail(problem, pytrace=False)
     node.stash[_FIXTURE] = ms
+    wire = ms.options.env and not request.config.getoption("mockserver_no_env", False)
+    environment = wire_environment(ms) if wire else None
     yield ms
     from .fixture import UnusedScenariosError
 
@@ -169,5 +178,8 @@ def mockserver(_mockserver_session: Any, request: pytest.FixtureRequest) -> Iter
         ms.close(check_unused=not node.stash.get(_CALL_RAISED, False))
     except UnusedScenariosError as exc:
         problem = str(exc)
+    finally:
+        if environment is not None:
+            environment.undo()
     if problem is not None:
         pytest.fail(problem, pytrace=False)

@@ -23,7 +23,7 @@ from typing import Any
 from mockserver.errors import ServerError
 from mockserver.transport.state import JournalEntry
 
-__all__ = ["RemoteServer", "scenario_to_dict"]
+__all__ = ["RemoteServer"]
 
 
 class RemoteServer:
@@ -127,51 +127,3 @@ class RemoteServer:
 
     def check(self) -> None:
         """Errors inside a remote server show in its own log; nothing to re-raise here."""
-
-
-def scenario_to_dict(scenario: Any) -> dict[str, Any]:
-    """A `Scenario` back in the document shape the admin API accepts (JSON-safe)."""
-    responses = []
-    for r in scenario.responses:
-        doc: dict[str, Any] = {}
-        for key in ("text", "finish_reason", "reasoning"):
-            if getattr(r, key) is not None:
-                doc[key] = getattr(r, key)
-        if r.chunks is not None:  # a Repeat goes back as {repeat, times}
-            doc["chunks"] = r.chunks.to_dict() if hasattr(r.chunks, "to_dict") else list(r.chunks)
-        if r.tool_calls:
-            doc["tool_calls"] = [
-                {"name": c.name, "arguments": c.arguments, **({"id": c.id} if c.id else {})}
-                for c in r.tool_calls
-            ]
-        if r.usage is not None:
-            doc["usage"] = dict(r.usage)
-        if r.ws is not None:
-            doc["ws"] = list(r.ws)
-        if r.error is not None:
-            e = r.error
-            error = {"status": e.status, "headers": dict(e.headers)}
-            error.update({k: getattr(e, k) for k in ("type", "message", "code", "param")
-                          if getattr(e, k) is not None})
-            doc["error"] = error
-        responses.append(doc)
-    out: dict[str, Any] = {
-        "times": scenario.times if scenario.times is not None else "always",
-        "faults": [f.spec() for f in scenario.faults],
-    }
-    if len(responses) == 1:
-        out["response"] = responses[0]
-    else:
-        out["sequence"] = responses
-    if scenario.name:
-        out["name"] = scenario.name
-    if scenario.seed is not None:
-        out["seed"] = scenario.seed
-    match = {k: v for k, v in (("path", scenario.match.path), ("model", scenario.match.model)) if v}
-    if match:
-        out["match"] = match
-    if scenario.timing is not None:
-        t = scenario.timing
-        out["timing"] = {"first_token_ms": t.first_token_ms, "chunk_ms": t.chunk_ms,
-                         "jitter_ms": t.jitter_ms}
-    return out

@@ -163,29 +163,23 @@ def run_matrix(ms: Any, call: Callable[[str], Any], faults: Any = "all", *,
     """Run `call` once without a fault, then once per fault, each on a fresh lane."""
     expected = text if text is not None else DEFAULT_TEXT
     specs = [BASELINE, *_specs(faults)]
-    server, session = ms._server, ms._session
+    session = ms._session
     rows = []
     for k, spec in enumerate(specs):
         lane = f"{ms.lane}-r{k}"
         scenario = {"response": {"text": expected}, "times": "always"}
         if spec != BASELINE:
             scenario["faults"] = [spec]
-        built = ms._prepare(scenario, marker=False)
-        if session.remote:
-            from .remote import scenario_to_dict
-
-            server.enqueue(scenario_to_dict(built), lane=lane)
-        else:
-            server.enqueue(built, lane=lane)
-        attempt = _Attempt(call, server.lane_base_url(lane), f"mockserver-resilience-{k}")
+        session.enqueue(lane, ms._prepare(scenario, marker=False))
+        attempt = _Attempt(call, session.lane_base_url(lane), f"mockserver-resilience-{k}")
         finished = attempt.wait(timeout)
         if not finished:
             session.stragglers.append(attempt.thread)
-        entries = server.requests(lane)
+        entries = session.journal(lane, timeout=0)
         outcome, detail = classify(expected, attempt, finished, wire_text(entries))
         requests = len(entries)
         rows.append(Row(fault=spec, layer="-" if spec == BASELINE else _layer(spec),
                         outcome=outcome, detail=detail, requests=requests))
-        server.clear(lane)
+        session.clear(lane)
     client = getattr(call, "__qualname__", None) or type(call).__name__
     return ResilienceReport(test=ms.nodeid, rows=rows, expected=expected, client=client)

@@ -8,8 +8,10 @@
     │                 SDK client with its own HTTP client costs ~25 ms for the SSL context)
     └── stragglers    worker threads of `resilience()` calls that hung, joined at the end
 
-The server-side helpers (`unused`, `library`, `keep_last`) hide the difference between an
-in-process `MockServer` (state read directly) and a remote one (admin API).
+The fixture asks, the session answers: it alone talks to the server (addresses, enqueue,
+journal, unused scenarios, library, clear, check), deriving seeds and keeping a catch-all
+scenario last, and it hides the difference between an in-process `MockServer` (state read
+directly) and a remote one (admin API).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import hashlib
 import itertools
 import os
 import threading
+import time
 from typing import Any
+
+from mockserver.core.scenario import Scenario, scenario_to_dict
 
 __all__ = ["Session", "stable_seed", "watch_async_client", "close_async_client"]
 
@@ -60,7 +65,44 @@ class Session:
         short = hashlib.sha256(f"{nodeid}{salt}".encode()).hexdigest()[:8]
         return f"t{next(self._counter)}-{short}"
 
-    # -- server-side helpers --------------------------------------------------------------
+    def seed_for(self, nodeid: str, count: int) -> int:
+        """The seed of the `count`-th scenario a test queues (when it names none)."""
+        return stable_seed(self.seed, nodeid, count)
+
+    # -- the server -----------------------------------------------------------------------
+    def url_for(self, path: str, *, lane: str) -> str:
+        return str(self.server.url_for(path, lane=lane))
+
+    def lane_base_url(self, lane: str) -> str:
+        return str(self.server.lane_base_url(lane))
+
+    def enqueue(self, lane: str, scenario: Scenario, *, last: str | None = None) -> str:
+        """Queue `scenario` on `lane`; the queued id `last` (a catch-all) stays at the end."""
+        doc: Any = scenario_to_dict(scenario) if self.remote else scenario
+        ids = self.server.enqueue(doc, lane=lane)
+        if last is not None:
+            self._keep_last(lane, last)
+        return str(ids[0])
+
+    def journal(self, lane: str, timeout: float = 1.0) -> list[Any]:
+        """The lane's journal, after waiting (at most `timeout` s) for in-flight responses.
+
+        A client can hold the last byte before the server has recorded the outcome, so a
+        journal read right after a call waits a moment for `pending` entries."""
+        deadline = time.monotonic() + timeout
+        while True:
+            entries = list(self.server.requests(lane))
+            if all(e.outcome != "pending" for e in entries) or time.monotonic() >= deadline:
+                return entries
+            time.sleep(0.002)
+
+    def clear(self, lane: str) -> None:
+        self.server.clear(lane)
+
+    def check(self) -> None:
+        """Re-raise what failed inside the server (in-process; a remote one logs it)."""
+        self.server.check()
+
     def unused(self, lane: str) -> list[dict[str, Any]]:
         """Queued scenarios of `lane` still expecting requests, as `{id, name, times, used}`."""
         if self.remote:
@@ -92,7 +134,7 @@ class Session:
             f"(`mockserver scenarios` lists all {len(names)})"
         )
 
-    def keep_last(self, lane: str, queued_id: str) -> None:
+    def _keep_last(self, lane: str, queued_id: str) -> None:
         """Move a catch-all scenario back to the end of the lane's queue (in-process only)."""
         if self.remote:
             return

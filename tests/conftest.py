@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 pytest_plugins = ["pytester"]
 

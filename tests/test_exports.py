@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
+import sys
 
 import pytest
 
 PUBLIC = {
-    "mockserver": ["__version__"],
+    "mockserver": ["__version__", "MockServer", "Scenario", "parse_faults"],
     "mockserver.sse": ["encode_event", "encode_comment", "DONE", "SSEDecoder", "ServerSentEvent"],
     "mockserver.faults": ["Fault", "registry", "parse_faults", "catalog"],
     "mockserver.core.scenario": ["Scenario", "Response", "ToolCall", "Timing", "Match"],
@@ -40,3 +43,13 @@ def test_pytest11_entry_point_is_registered() -> None:
 
     names = {ep.name: ep.value for ep in entry_points(group="pytest11")}
     assert names.get("mockserver") == "mockserver.pytest_plugin"
+
+
+def test_importing_mockserver_loads_no_server_until_a_name_is_used():
+    probe = ("import json, sys, mockserver; before = sorted(m for m in sys.modules "
+             "if m.startswith('mockserver.')); mockserver.MockServer; "
+             "print(json.dumps([before, 'mockserver.transport.server' in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [["mockserver._version"], True]

@@ -9,72 +9,30 @@ Same inputs, same bytes: ids, `created`, jitter and every fault's choices come f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from mockserver.core import cors
 from mockserver.core.content import resolve
-from mockserver.core.events import Event, Frame, Replay, dumps, encode, hydrate, serialize
-from mockserver.core.formats import (
-    FORMATS,
-    default_error_code,
-    default_error_message,
-    default_error_type,
-)
+from mockserver.core.draft import Draft
+from mockserver.core.events import Event, Frame, Replay, hydrate, serialize
+from mockserver.core.formats import FORMATS, base_headers, compile_error, compile_json
 from mockserver.core.ids import Ids, rng_for
-from mockserver.core.plan import Close, LazyOps, Op, Sleep, Start, WirePlan, Write
+from mockserver.core.plan import (
+    Close,
+    LazyOps,
+    Op,
+    Start,
+    Timing,
+    WirePlan,
+    Write,
+    schedule,
+    schedule_iter,
+)
 from mockserver.core.request import RequestView
-from mockserver.core.scenario import ErrorReply, Response, Timing
-from mockserver.faults.base import Draft, Fault, FaultContext
-from mockserver.sse.encoder import encode_event
+from mockserver.core.response import Response
+from mockserver.faults.base import Fault, FaultContext
 
-__all__ = ["compile_plan", "compile_json", "compile_error", "schedule", "base_headers"]
-
-
-def base_headers(ids: Ids, content_type: str, *, error: bool = False) -> list[tuple[str, str]]:
-    """The real API's response headers (errors are leaner: no openai-* or rate-limit headers)."""
-    headers = [("content-type", content_type), ("x-request-id", ids.request_id())]
-    if error:
-        return headers
-    processing = 40 + rng_for(ids.seed, "processing").randrange(0, 400)
-    return headers + [
-        ("openai-organization", "user-mockserver"),
-        ("openai-processing-ms", str(processing)),
-        ("openai-project", "proj_mockserver"),
-        ("openai-version", "2020-10-01"),
-        ("x-ratelimit-limit-requests", "10000"),
-        ("x-ratelimit-limit-tokens", "50000000"),
-        ("x-ratelimit-remaining-requests", "9999"),
-        ("x-ratelimit-remaining-tokens", "49999975"),
-        ("x-ratelimit-reset-requests", "6ms"),
-        ("x-ratelimit-reset-tokens", "0s"),
-    ]
-
-
-def schedule(frames: Iterable[Frame], timing: Timing | None, seed: int) -> list[Op]:
-    """Writes with pauses: first-token latency before the first frame, chunk gaps between."""
-    return list(schedule_iter(frames, timing, seed))
-
-
-def schedule_iter(frames: Iterable[Frame], timing: Timing | None, seed: int) -> Iterator[Op]:
-    """The lazy form of `schedule`, for fault-free streams played as they are rendered."""
-    count = 0
-    if timing is None or timing.is_zero:
-        for frame in frames:
-            if frame.counted:
-                count += 1
-            yield Write(frame.data, count)
-        return
-    rng = rng_for(seed, "timing")
-    for i, frame in enumerate(frames):
-        base = timing.first_token_ms if i == 0 else timing.chunk_ms
-        jitter = rng.uniform(-timing.jitter_ms, timing.jitter_ms) if timing.jitter_ms else 0.0
-        delay = max(0.0, base + jitter)
-        if delay:
-            yield Sleep(delay / 1000.0)
-        if frame.counted:
-            count += 1
-        yield Write(frame.data, count)
+__all__ = ["compile_plan"]
 
 
 def _ctx(
@@ -89,54 +47,25 @@ def _ctx(
     )
 
 
-def compile_error(error: ErrorReply, request: RequestView, seed: int) -> Draft:
-    """The draft of an HTTP error answer in the route's own error shape."""
-    ids = Ids(seed)
-    fmt = FORMATS.get(request.api, FORMATS["chat"])
-    body = fmt.error_body(
-        error.status,
-        error.message or default_error_message(error.status),
-        error.type or default_error_type(error.status),
-        error.code if error.code is not None else default_error_code(error.status),
-        error.param,
-        ids.request_id(),
-    )
-    headers = fmt.adapt_headers(
-        base_headers(ids, "application/json; charset=utf-8", error=True), error=True
-    )
-    draft = Draft(status=error.status, headers=headers, body=dumps(body).encode(), fmt=request.api)
-    for name, value in error.headers:
-        draft.set_header(name, value)
-    return draft
-
-
-def compile_json(body: Any, *, status: int = 200, seed: int = 0, api: str = "json") -> Draft:
-    """The draft of a plain JSON answer (models, embeddings, non-stream completions)."""
-    ids = Ids(seed)
-    headers = base_headers(ids, "application/json")
-    if api in FORMATS:
-        headers = FORMATS[api].adapt_headers(headers)
-    return Draft(
-        status=status,
-        headers=headers,
-        body=dumps(body).encode(),
-        fmt=api,
-    )
-
-
 def _draft(response: Response, request: RequestView, seed: int, model: str) -> Draft:
     if response.error is not None:
         return compile_error(response.error, request, seed)
     fmt = FORMATS[request.api]
+    render = fmt.renderer
     content = resolve(response, request, seed)
-    if request.stream:
+    if request.stream and render.events is not None:
+        events_of = render.events
         ids = Ids(seed)
-        headers = fmt.adapt_headers(base_headers(ids, fmt.stream_content_type))
-        frames = fmt.frames
-        events = Replay(lambda: fmt.events(content, request, seed, model),
-                        None if frames is None else lambda: frames(content, request, seed, model))
+        headers = render.adapt_headers(base_headers(ids, fmt.stream_content_type))
+        frames_of = render.frames
+        events = Replay(
+            lambda: events_of(content, request, seed, model),
+            None if frames_of is None else lambda: frames_of(content, request, seed, model),
+        )
         return Draft(200, headers, events=events, fmt=request.api, content=content, model=model)
-    return compile_json(fmt.body(content, request, seed, model), seed=seed, api=request.api)
+    if render.body is None:
+        raise ValueError(f"format {fmt.name!r} renders no scripted answer")
+    return compile_json(render.body(content, request, seed, model), seed=seed, api=request.api)
 
 
 def compile_plan(
@@ -165,8 +94,9 @@ def compile_plan(
     headers = list(draft.headers) + cors.headers_for(origin, policy, status=draft.status)
     faults_spec = tuple(f.spec() for f in faults)
     if draft.events is not None and not pairs:
+        start = Start(draft.status, tuple(headers))
         return WirePlan(
-            ops=_lazy_stream(draft.events, Start(draft.status, tuple(headers)), timing, seed),
+            ops=_lazy_stream(draft.events, _encoder(draft.fmt), start, timing, seed),
             scenario=scenario, faults=faults_spec, streaming=True,
         )
     if draft.events is not None:
@@ -176,7 +106,8 @@ def compile_plan(
         events = [serialize(e) for e in events]
         for fault, ctx in pairs:
             events = fault.on_events(events, ctx)
-        frames = [encode(e) for e in events]
+        encode = _encoder(draft.fmt)
+        frames = [Frame(encode(e)) for e in events]
         for fault, ctx in pairs:
             frames = fault.on_frames(frames, ctx)
         ops: list[Op] = [Start(draft.status, tuple(headers))]
@@ -193,17 +124,25 @@ def compile_plan(
     return WirePlan(ops=tuple(ops), scenario=scenario, faults=faults_spec, streaming=streaming)
 
 
-def _writes(events: Iterable[Event]) -> Iterator[bytes]:
-    """`encode(serialize(e)).data` of each event, in one loop (no Frame in between)."""
+def _encoder(fmt: str) -> Callable[[Event], bytes]:
+    """How the stream's format frames one event (`Framing.encode`: SSE, NDJSON, ...)."""
+    encode = FORMATS[fmt].framing.encode
+    if encode is None:
+        raise ValueError(f"format {fmt!r} has no stream framing")
+    return encode
+
+
+def _payloads(events: Iterable[Event], encode: Callable[[Event], bytes]) -> Iterator[bytes]:
+    """`encode(serialize(e))` of each event, in one loop (no Frame in between)."""
     for event in events:
         if event.data is None:
             event = serialize(event)
-        # encode_event has the one-data-line fast path
-        yield encode_event(event.data, event=event.event, id=event.id, retry=event.retry)
+        yield encode(event)
 
 
 def _lazy_stream(
-    events: Iterable[Event], start: Start, timing: Timing | None, seed: int
+    events: Iterable[Event], encode: Callable[[Event], bytes], start: Start,
+    timing: Timing | None, seed: int,
 ) -> LazyOps:
     """A fault-free stream: rendered, encoded and scheduled while it is played. Without
     pauses its body is only writes, one per event: `LazyOps.payloads` gives their bytes
@@ -213,11 +152,12 @@ def _lazy_stream(
     fast = getattr(events, "frames", None)
 
     def payloads() -> Iterable[bytes]:
-        return fast() if fast is not None else _writes(events)
+        return fast() if fast is not None else _payloads(events, encode)
 
     def body() -> Iterator[Op]:
         if sleeps:
-            return schedule_iter((encode(serialize(e)) for e in events), timing, seed)
+            frames = (Frame(encode(serialize(e))) for e in events)
+            return schedule_iter(frames, timing, seed)
         return (Write(data, count) for count, data in enumerate(payloads(), 1))
     return LazyOps((start,), body, (Close("clean"),), sleeps=sleeps,
                    payloads=None if sleeps else payloads)

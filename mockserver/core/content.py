@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mockserver.core.ids import Ids
 from mockserver.core.request import RequestView
-from mockserver.core.scenario import Repeat, Response
+from mockserver.core.response import Repeat, Response
 
 __all__ = ["Content", "Call", "resolve", "default_reply", "word_chunks", "split_arguments"]
 

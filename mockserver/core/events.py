@@ -5,6 +5,7 @@
            done, error, ...) so faults can find the chunk they act on.
     Frame  the encoded bytes of one event (`counted=True`) or of filler such as a keep-alive
            comment (`counted=False`). Fault positions `at=N` / `after=N` count counted frames.
+           The format's framing encodes an event (`Framing.encode`, core/formats/base.py).
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mockserver.sse.encoder import encode_event
-
-__all__ = ["Event", "Frame", "Replay", "dumps", "serialize", "hydrate", "encode"]
+__all__ = ["Event", "Frame", "Replay", "dumps", "serialize", "hydrate"]
 
 
 def dumps(payload: Any) -> str:
@@ -80,7 +79,3 @@ def hydrate(event: Event) -> Event:
         return event
     return Event(json.loads(event.data), event.data, event.event, event.id, event.retry,
                  event.kind)
-
-
-def encode(event: Event) -> Frame:
-    return Frame(encode_event(event.data, event=event.event, id=event.id, retry=event.retry))

@@ -22,6 +22,10 @@ and the first event, take no scheduled time), and every Sleep moves the schedule
 
 Faults that cut a pause into slices (keepalive) keep its meaning in every slice.
 
+Pacing. `schedule(frames, timing, seed)` turns encoded frames into Write ops with pacing
+Sleeps from a `Timing` (first-token latency, chunk gap, seeded jitter); the WebSocket
+protocols take their pauses from the same function, so both transports pace alike.
+
 A plan is pure data. The ASGI player plays it through uvicorn; plans that HTTP framing cannot
 express (no response head, raw bytes that break chunked framing) have `requires_raw_socket`
 set and are played over the socket itself. `repr(plan)` shows exactly what was sent.
@@ -33,7 +37,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Union
 
-__all__ = ["Start", "Write", "Sleep", "Close", "Op", "WirePlan", "CloseMode", "LazyOps"]
+from mockserver.core.events import Frame
+from mockserver.core.ids import rng_for
+
+__all__ = [
+    "Start", "Write", "Sleep", "Close", "Op", "WirePlan", "CloseMode", "LazyOps", "Timing",
+    "REALISTIC_TIMING", "schedule", "schedule_iter",
+]
 
 CloseMode = Literal["clean", "abrupt", "reset", "hold"]
 
@@ -233,3 +243,45 @@ def _line(op: Op, limit: int) -> str:
         return f"SLEEP {op.seconds * 1000:.1f}ms{spacing}"
     extra = f" {op.seconds}s" if op.seconds else ""
     return f"CLOSE {op.mode}{extra}"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Pacing of a stream in milliseconds; jitter is drawn from the scenario seed."""
+
+    first_token_ms: float = 0.0
+    chunk_ms: float = 0.0
+    jitter_ms: float = 0.0
+
+    @property
+    def is_zero(self) -> bool:
+        return not (self.first_token_ms or self.chunk_ms or self.jitter_ms)
+
+
+REALISTIC_TIMING = Timing(first_token_ms=250.0, chunk_ms=25.0, jitter_ms=10.0)
+
+
+def schedule(frames: Iterable[Frame], timing: Timing | None, seed: int) -> list[Op]:
+    """Writes with pauses: first-token latency before the first frame, chunk gaps between."""
+    return list(schedule_iter(frames, timing, seed))
+
+
+def schedule_iter(frames: Iterable[Frame], timing: Timing | None, seed: int) -> Iterator[Op]:
+    """The lazy form of `schedule`, for fault-free streams played as they are rendered."""
+    count = 0
+    if timing is None or timing.is_zero:
+        for frame in frames:
+            if frame.counted:
+                count += 1
+            yield Write(frame.data, count)
+        return
+    rng = rng_for(seed, "timing")
+    for i, frame in enumerate(frames):
+        base = timing.first_token_ms if i == 0 else timing.chunk_ms
+        jitter = rng.uniform(-timing.jitter_ms, timing.jitter_ms) if timing.jitter_ms else 0.0
+        delay = max(0.0, base + jitter)
+        if delay:
+            yield Sleep(delay / 1000.0)
+        if frame.counted:
+            count += 1
+        yield Write(frame.data, count)

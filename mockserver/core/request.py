@@ -2,7 +2,8 @@
 
 Wrong types and ranges of known fields get the real API's 400 wording and `param`/`code`
 (e.g. `temperature: "hot"` -> `Invalid type for 'temperature': expected a decimal, but got a
-string instead.`); the view carries only what rendering needs.
+string instead.`); the view carries only what rendering needs. Each format reads its own
+request (`Renderer.view` in core/formats/) with the checks shared here.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from mockserver.errors import ApiError
 
-__all__ = ["RequestView", "parse_json_body", "view_for", "validate_fields", "last_user_text"]
+__all__ = [
+    "RequestView", "parse_json_body", "validate_fields", "checked_model", "stream_view", "require",
+    "bad_type", "text_of", "last_user_text", "count_tokens",
+]
 
 _TYPE_WORDS = {
     bool: "a boolean", int: "an integer", float: "a decimal", str: "a string",
@@ -50,7 +54,7 @@ def _type_name(value: Any) -> str:
     return _TYPE_WORDS.get(type(value), type(value).__name__)
 
 
-def _bad_type(name: str, expected: str, value: Any) -> ApiError:
+def bad_type(name: str, expected: str, value: Any) -> ApiError:
     got = _type_name(value)
     return ApiError(
         400,
@@ -89,7 +93,7 @@ def validate_fields(body: Mapping[str, Any]) -> None:
         if kind is int:
             ok = ok and float(value).is_integer()
         if not ok:
-            raise _bad_type(name, _TYPE_WORDS[kind], value)
+            raise bad_type(name, _TYPE_WORDS[kind], value)
         word = "decimal" if kind is float else "integer"
         if low is not None and float(value) < low:
             raise ApiError(
@@ -108,7 +112,7 @@ def validate_fields(body: Mapping[str, Any]) -> None:
     for name, kind in _TYPED_FIELDS.items():
         if name in body and body[name] is not None and not isinstance(body[name], kind):
             expected = _TYPE_WORDS.get(kind, "a string or an array")
-            raise _bad_type(name, expected, body[name])
+            raise bad_type(name, expected, body[name])
     options = body.get("stream_options")
     if options is not None and not body.get("stream"):
         raise ApiError(
@@ -117,7 +121,7 @@ def validate_fields(body: Mapping[str, Any]) -> None:
         )
 
 
-def _require(body: Mapping[str, Any], name: str) -> Any:
+def require(body: Mapping[str, Any], name: str) -> Any:
     if name not in body or body[name] is None:
         if name == "model":
             raise ApiError(400, "you must provide a model parameter")
@@ -128,7 +132,7 @@ def _require(body: Mapping[str, Any], name: str) -> Any:
     return body[name]
 
 
-def _text_of(content: Any) -> str:
+def text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -149,7 +153,7 @@ def last_user_text(messages: Any) -> str:
     if isinstance(messages, list):
         for message in reversed(messages):
             if isinstance(message, Mapping) and message.get("role", "user") == "user":
-                return _text_of(message.get("content"))
+                return text_of(message.get("content"))
     return ""
 
 
@@ -157,7 +161,7 @@ def last_user_text(messages: Any) -> str:
 class RequestView:
     """What rendering needs to know about one validated request."""
 
-    api: str  # chat | completions | responses | messages | embeddings | models | model
+    api: str  # the format's name (core/formats/registry.py): chat, completions, responses, ...
     path: str
     model: str | None = None
     stream: bool = False
@@ -173,127 +177,28 @@ class RequestView:
     body: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
-def _count_tokens(text: str) -> int:
+def count_tokens(text: str) -> int:
     return max(1, len(text.split()))
 
 
-def _check_messages(messages: Any) -> None:
-    if not isinstance(messages, list):
-        raise _bad_type("messages", "an array", messages)
-    if not messages:
-        raise ApiError(
-            400, "Invalid 'messages': empty array. Expected an array with minimum length 1, "
-            "but got an empty array instead.", param="messages", code="empty_array",
-        )
-    for i, message in enumerate(messages):
-        if not isinstance(message, Mapping):
-            raise _bad_type(f"messages[{i}]", "an object", message)
-        role = message.get("role")
-        if role not in ("system", "user", "assistant", "tool", "developer", "function"):
-            raise ApiError(
-                400, f"Invalid value: '{role}'. Supported values are: 'system', 'assistant', "
-                "'user', 'function', 'tool', and 'developer'.",
-                param=f"messages[{i}].role", code="invalid_value",
-            )
-
-
-_ANTHROPIC_FIELDS: dict[str, tuple[type | tuple[type, ...], str, float | None, float | None]] = {
-    "model": (str, "a valid string", None, None),
-    "max_tokens": (int, "a valid integer", 1, None),
-    "messages": (list, "a valid list", None, None),
-    "temperature": ((int, float), "a valid number", 0, 1),
-    "top_p": ((int, float), "a valid number", 0, 1),
-    "top_k": (int, "a valid integer", 0, None),
-    "stream": (bool, "a valid boolean", None, None),
-    "system": ((str, list), "a valid string or list", None, None),
-}
-
-
-def _check_anthropic(body: Mapping[str, Any]) -> tuple[str, int]:
-    """Anthropic's validation, with its pydantic-style wording ("max_tokens: Field required")."""
-    for name, (kind, word, low, high) in _ANTHROPIC_FIELDS.items():
-        value: Any = body.get(name)
-        if value is None:
-            if name in ("model", "max_tokens", "messages"):
-                raise ApiError(400, f"{name}: Field required", param=name)
-            continue
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise ApiError(400, f"{name}: Input should be {word}", param=name)
-        number = cast(float, value)  # numeric: only numeric fields have bounds
-        if low is not None and number < low:
-            raise ApiError(400, f"{name}: Input should be greater than or equal to {low}",
-                           param=name)
-        if high is not None and number > high:
-            raise ApiError(400, f"{name}: Input should be less than or equal to {high}", param=name)
-    messages = body["messages"]
-    if not messages:
-        raise ApiError(400, "messages: at least one message is required", param="messages")
-    for i, message in enumerate(messages):
-        role = message.get("role") if isinstance(message, Mapping) else None
-        if role == "system":
-            raise ApiError(400, 'messages: Unexpected role "system". The Messages API accepts a '
-                           'top-level `system` parameter, not "system" as an input message role.')
-        if role not in ("user", "assistant"):
-            raise ApiError(400, f"messages.{i}.role: Input should be 'user' or 'assistant'")
-    system = body.get("system")
-    words = sum(_count_tokens(_text_of(m.get("content"))) for m in messages)
-    return last_user_text(messages), words + (_count_tokens(_text_of(system)) if system else 0) + 7
-
-
-def view_for(api: str, path: str, body: Mapping[str, Any]) -> RequestView:
-    """Validate `body` for `api` and return its view (raises `ApiError` with a 400)."""
-    checked = _check_anthropic(body) if api == "messages" else ("", 0)
-    if api == "responses" and body.get("model") is None:
-        raise ApiError(400, "Missing required parameter: 'model'.", param="model",
-                       code="missing_required_parameter")
-    model = _require(body, "model")
+def checked_model(body: Mapping[str, Any]) -> str:
+    """The request's model, after the checks every OpenAI-style body gets: `model` present and
+    a string, and the known optional fields of the right types and ranges."""
+    model = require(body, "model")
     if not isinstance(model, str):
-        raise _bad_type("model", "a string", model)
+        raise bad_type("model", "a string", model)
     validate_fields(body)
-    stream = bool(body.get("stream", False))
+    return model
+
+
+def stream_view(api: str, path: str, body: Mapping[str, Any], model: str, *, text: str,
+                prompt: int) -> RequestView:
+    """The view of a request that can stream, once its format has checked its own fields:
+    the stream flag and `stream_options`, `n`, whether tools were offered."""
     options = body.get("stream_options") or {}
-    include_usage = bool(options.get("include_usage", False))
-    obfuscation = bool(options.get("include_obfuscation", True))
-    if api == "chat":
-        messages = _require(body, "messages")
-        _check_messages(messages)
-        text = last_user_text(messages)
-        prompt = sum(_count_tokens(_text_of(m.get("content"))) for m in messages) + 7
-    elif api == "completions":
-        prompt_raw = _require(body, "prompt")
-        if not isinstance(prompt_raw, (str, list)):
-            raise _bad_type("prompt", "a string or an array", prompt_raw)
-        text = prompt_raw if isinstance(prompt_raw, str) else " ".join(map(str, prompt_raw))
-        prompt = _count_tokens(text)
-    elif api == "responses":
-        raw_input = body.get("input", "")
-        if raw_input is not None and not isinstance(raw_input, (str, list)):
-            raise _bad_type("input", "a string or an array", raw_input)
-        text = last_user_text(raw_input)
-        prompt = _count_tokens(text) + 7
-    elif api == "messages":
-        text, prompt = checked
-    elif api == "embeddings":
-        raw = _require(body, "input")
-        items = [raw] if isinstance(raw, str) else raw
-        if not isinstance(items, list) or not items:
-            raise _bad_type("input", "a string or an array", raw)
-        inputs = tuple(x if isinstance(x, str) else json.dumps(x) for x in items)
-        fmt = body.get("encoding_format", "float")
-        if fmt not in ("float", "base64"):
-            raise ApiError(
-                400, f"Invalid value: '{fmt}'. Supported values are: 'float' and 'base64'.",
-                param="encoding_format", code="invalid_value",
-            )
-        return RequestView(
-            api=api, path=path, model=model, inputs=inputs, encoding_format=fmt,
-            dimensions=body.get("dimensions"), prompt_tokens=sum(map(_count_tokens, inputs)),
-            body=body,
-        )
-    else:  # pragma: no cover - routes only call known apis
-        raise ValueError(api)
     return RequestView(
-        api=api, path=path, model=model, stream=stream, n=int(body.get("n") or 1),
-        include_usage=include_usage, include_obfuscation=obfuscation, user_text=text,
+        api=api, path=path, model=model, stream=bool(body.get("stream", False)),
+        n=int(body.get("n") or 1), include_usage=bool(options.get("include_usage", False)),
+        include_obfuscation=bool(options.get("include_obfuscation", True)), user_text=text,
         prompt_tokens=prompt, tools=bool(body.get("tools")), body=body,
     )

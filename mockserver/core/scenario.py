@@ -1,84 +1,41 @@
-"""Scenarios as data: what a request gets, in one shape for Python, YAML and JSON.
+"""Scenarios: what a request gets, in one shape for Python, YAML and JSON.
 
-    Scenario ── match, times, seed, timing, faults
+    Scenario ── match, times, seed, timing, faults (validated by the fault registry)
         └── responses: one Response, or a `sequence` consumed in order (retry tests)
               ├── text / chunks        streamed content (default: derived from the request);
-              │                        `chunks: {repeat: "tok", times: N}` is a long script
-              │                        held as one `Repeat`, never as N strings
+              │                        `chunks: {repeat: "tok", times: N}` is a `Repeat`
               ├── tool_calls           [{name, arguments (the JSON string), id?}]
               ├── error                {status, type, message, code, param, headers}
               └── ws                   WebSocket script (list of server messages)
 
+    document (YAML/JSON text) ─parse_document─► dict ─Scenario.from_dict─► Scenario
+                                                dict ◄─scenario_to_dict─── Scenario
+
 Everything is frozen, so a scenario can cross from the test thread to the server thread safely.
 `Scenario.from_dict` validates a document and names the file and field path of any error.
+A scenario holds faults, so this module sits above the fault kit; `Response` and the other
+answer types live in the leaf `response.py`, which the faults may read.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, overload
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
+from mockserver.core.plan import REALISTIC_TIMING, Timing
+from mockserver.core.response import FINISH_REASONS, ErrorReply, Repeat, Response, ToolCall
 from mockserver.core.validate import Doc
 from mockserver.errors import ConfigError, ScenarioError
+from mockserver.faults import parse_faults
 
 __all__ = [
-    "Scenario", "Response", "ToolCall", "ErrorReply", "Timing", "Match", "Repeat",
-    "FINISH_REASONS",
+    "Scenario", "Match", "scenario_to_dict", "parse_document", "Response", "ToolCall",
+    "ErrorReply", "Timing", "REALISTIC_TIMING", "FINISH_REASONS", "Repeat",
 ]
 
-FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter", "function_call")
-
-_RESPONSE_KEYS = (
-    "text",
-    "chunks",
-    "tool_calls",
-    "finish_reason",
-    "usage",
-    "error",
-    "ws",
-    "reasoning",
-)
 _SCENARIO_KEYS = ("name", "match", "times", "seed", "response", "sequence", "timing", "faults")
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    """One tool call the assistant makes; `arguments` is the JSON string, as on the wire."""
-
-    name: str
-    arguments: str = "{}"
-    id: str | None = None
-
-
-@dataclass(frozen=True)
-class ErrorReply:
-    """An HTTP error answer (before any streaming): status, OpenAI error fields, extra headers."""
-
-    status: int = 500
-    type: str | None = None
-    message: str | None = None
-    code: str | None = None
-    param: str | None = None
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Pacing of a stream in milliseconds; jitter is drawn from the scenario seed."""
-
-    first_token_ms: float = 0.0
-    chunk_ms: float = 0.0
-    jitter_ms: float = 0.0
-
-    @property
-    def is_zero(self) -> bool:
-        return not (self.first_token_ms or self.chunk_ms or self.jitter_ms)
-
-
-REALISTIC_TIMING = Timing(first_token_ms=250.0, chunk_ms=25.0, jitter_ms=10.0)
 
 
 @dataclass(frozen=True)
@@ -92,151 +49,6 @@ class Match:
         if self.path is not None and self.path.rstrip("/") != path.rstrip("/"):
             return False
         return self.model is None or self.model == model
-
-
-@dataclass(frozen=True)
-class Repeat(Sequence[str]):
-    """The chunks `pieces` said over `times` times, in order: a long repetitive script in the
-    space of one repetition (`chunks: {repeat: "tok", times: 1000000}`). It reads like the
-    tuple it stands for (length, index, iteration) and renders as lazily as any stream."""
-
-    pieces: tuple[str, ...]
-    times: int
-
-    def __len__(self) -> int:
-        return len(self.pieces) * self.times
-
-    def __iter__(self) -> Iterator[str]:
-        return itertools.chain.from_iterable(itertools.repeat(self.pieces, self.times))
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
-    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        size = len(self)
-        if index < 0:
-            index += size
-        if not 0 <= index < size:
-            raise IndexError("Repeat index out of range")
-        return self.pieces[index % len(self.pieces)]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The document form it was read from."""
-        one = self.pieces[0] if len(self.pieces) == 1 else list(self.pieces)
-        return {"repeat": one, "times": self.times}
-
-
-@dataclass(frozen=True)
-class Response:
-    """One scripted answer. An empty Response means the faithful default for the request."""
-
-    text: str | None = None
-    chunks: tuple[str, ...] | Repeat | None = None
-    tool_calls: tuple[ToolCall, ...] = ()
-    finish_reason: str | None = None
-    usage: Mapping[str, Any] | None = field(default=None, compare=False)
-    reasoning: str | None = None
-    error: ErrorReply | None = None
-    ws: tuple[Any, ...] | None = None
-
-    @classmethod
-    def from_dict(cls, data: Any, *, where: str = "<python>", path: str = "response") -> Response:
-        if isinstance(data, Response):
-            return data
-        doc = Doc(data, where=where, path=path)
-        doc.check_keys(_RESPONSE_KEYS)
-        chunks = _chunks(doc)
-        if doc.has("text") and chunks is not None:
-            raise doc.error("chunks", "give either text or chunks, not both")
-        finish = doc.str("finish_reason")
-        if finish is not None and finish not in FINISH_REASONS:
-            raise doc.error("finish_reason", f"expected one of {', '.join(FINISH_REASONS)}")
-        usage = doc.get("usage")
-        if usage is not None and not isinstance(usage, Mapping):
-            raise doc.error("usage", "expected a mapping of token counts")
-        ws = doc.list("ws")
-        return cls(
-            text=doc.str("text"),
-            chunks=chunks,
-            tool_calls=_tool_calls(doc),
-            finish_reason=finish,
-            usage=dict(usage) if usage is not None else None,
-            reasoning=doc.str("reasoning"),
-            error=_error(doc) if doc.has("error") else None,
-            ws=tuple(ws) if ws is not None else None,
-        )
-
-
-def _chunks(doc: Doc) -> tuple[str, ...] | Repeat | None:
-    """`chunks`: a list of strings, or `{repeat: str | [str, ...], times: N}` (a Repeat)."""
-    value = doc.get("chunks")
-    if isinstance(value, Repeat):
-        return value
-    if isinstance(value, Mapping):
-        sub = doc.sub("chunks", value)
-        sub.check_keys(("repeat", "times"))
-        pieces = sub.get("repeat")
-        if isinstance(pieces, str):
-            pieces = [pieces]
-        if (not isinstance(pieces, Sequence) or isinstance(pieces, bytes) or not pieces
-                or not all(isinstance(p, str) for p in pieces)):
-            raise sub.error("repeat", f"expected a string or a non-empty list of strings, got "
-                                      f"{pieces!r}")
-        times = sub.int("times", minimum=1)
-        if times is None:
-            raise sub.error("times", "required: how many times to repeat (an integer >= 1)")
-        return Repeat(tuple(pieces), times)
-    chunks = doc.list("chunks")
-    if chunks is None:
-        return None
-    for i, chunk in enumerate(chunks):
-        if not isinstance(chunk, str):
-            raise doc.error("chunks", f"item {i} must be a string, got {chunk!r}")
-    return tuple(chunks)
-
-
-def _tool_calls(doc: Doc) -> tuple[ToolCall, ...]:
-    items = doc.list("tool_calls") or []
-    calls = []
-    for i, item in enumerate(items):
-        if isinstance(item, ToolCall):
-            calls.append(item)
-            continue
-        sub = Doc(item, where=doc.where, path=f"{doc.path}.tool_calls[{i}]")
-        sub.check_keys(("name", "arguments", "id"))
-        name = sub.str("name")
-        if not name:
-            raise sub.error("name", "a tool call needs a name")
-        arguments = sub.get("arguments", "{}")
-        if isinstance(arguments, Mapping):
-            arguments = json.dumps(arguments, separators=(", ", ": "))
-        if not isinstance(arguments, str):
-            raise sub.error("arguments", "expected the JSON string of the arguments")
-        calls.append(ToolCall(name=name, arguments=arguments, id=sub.str("id")))
-    return tuple(calls)
-
-
-def _error(doc: Doc) -> ErrorReply:
-    sub = doc.sub("error", doc.get("error"))
-    sub.check_keys(("status", "type", "message", "code", "param", "headers"))
-    status = sub.int("status", 500, minimum=100)
-    assert status is not None
-    if status > 599:
-        raise sub.error("status", f"expected an HTTP status 100-599, got {status}")
-    headers = sub.get("headers") or {}
-    if not isinstance(headers, Mapping):
-        raise sub.error("headers", "expected a mapping of header name to value")
-    return ErrorReply(
-        status=status,
-        type=sub.str("type"),
-        message=sub.str("message"),
-        code=sub.str("code"),
-        param=sub.str("param"),
-        headers=tuple((str(k).lower(), str(v)) for k, v in headers.items()),
-    )
 
 
 def _timing(doc: Doc) -> Timing | None:
@@ -325,8 +137,6 @@ def _faults(doc: Doc) -> tuple[Any, ...]:
     raw = doc.get("faults")
     if raw is None:
         return ()
-    from mockserver.faults import parse_faults
-
     items = [raw] if isinstance(raw, (str, Mapping)) else doc.list("faults") or []
     out: list[Any] = []
     for i, item in enumerate(items):
@@ -335,3 +145,76 @@ def _faults(doc: Doc) -> tuple[Any, ...]:
         except ConfigError as exc:
             raise ScenarioError(exc.detail, where=doc.where, path=f"faults[{i}]") from None
     return tuple(out)
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """A `Scenario` back in the document shape `from_dict` and the admin API accept (JSON-safe)."""
+    responses = []
+    for r in scenario.responses:
+        doc: dict[str, Any] = {}
+        for key in ("text", "finish_reason", "reasoning"):
+            if getattr(r, key) is not None:
+                doc[key] = getattr(r, key)
+        if r.chunks is not None:  # a Repeat goes back as {repeat, times}
+            doc["chunks"] = r.chunks.to_dict() if isinstance(r.chunks, Repeat) else list(r.chunks)
+        if r.tool_calls:
+            doc["tool_calls"] = [
+                {"name": c.name, "arguments": c.arguments, **({"id": c.id} if c.id else {})}
+                for c in r.tool_calls
+            ]
+        if r.usage is not None:
+            doc["usage"] = dict(r.usage)
+        if r.ws is not None:
+            doc["ws"] = list(r.ws)
+        if r.error is not None:
+            e = r.error
+            error = {"status": e.status, "headers": dict(e.headers)}
+            error.update({k: getattr(e, k) for k in ("type", "message", "code", "param")
+                          if getattr(e, k) is not None})
+            doc["error"] = error
+        responses.append(doc)
+    out: dict[str, Any] = {
+        "times": scenario.times if scenario.times is not None else "always",
+        "faults": [f.spec() for f in scenario.faults],
+    }
+    if len(responses) == 1:
+        out["response"] = responses[0]
+    else:
+        out["sequence"] = responses
+    if scenario.name:
+        out["name"] = scenario.name
+    if scenario.seed is not None:
+        out["seed"] = scenario.seed
+    match = {k: v for k, v in (("path", scenario.match.path), ("model", scenario.match.model)) if v}
+    if match:
+        out["match"] = match
+    if scenario.timing is not None:
+        t = scenario.timing
+        out["timing"] = {"first_token_ms": t.first_token_ms, "chunk_ms": t.chunk_ms,
+                         "jitter_ms": t.jitter_ms}
+    return out
+
+
+def parse_document(text: str, where: str) -> list[Scenario]:
+    """Scenarios from one document: a single scenario mapping or a list of them (JSON when
+    `where` ends in .json, else YAML); errors name `where` and the field path."""
+    import yaml  # only documents need it: kept off the server's start-up path
+
+    try:
+        doc: Any = json.loads(text) if where.endswith(".json") else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ScenarioError(f"not valid {'JSON' if where.endswith('.json') else 'YAML'}: {exc}",
+                            where=where) from None
+    if doc is None:
+        return []
+    if isinstance(doc, dict) and "scenarios" in doc and isinstance(doc["scenarios"], list):
+        doc = doc["scenarios"]
+    items = doc if isinstance(doc, list) else [doc]
+    out = []
+    for i, item in enumerate(items):
+        try:
+            out.append(Scenario.from_dict(item, where=where))
+        except ScenarioError as exc:
+            path = f"[{i}].{exc.path}" if isinstance(doc, list) else exc.path
+            raise ScenarioError(exc.detail, where=where, path=path) from None
+    return out

@@ -7,7 +7,7 @@
                                           on_frames   encoded bytes per event     │ the hooks it
                                           on_wire     ops: writes, sleeps, close  │ needs
                                           on_cors     the CORS policy             ┘
-    WebSocket: WsSession (core/ws_session.py) ─► on_ws  each batch of WS ops of a connection
+    WebSocket: WsSession (core/ws/session.py) ─► on_ws  each batch of WS ops of a connection
 
 A WebSocket connection is interactive, so it has no single plan: the session produces one
 batch of ops per turn (the handshake, then the answer to each client message) and calls
@@ -20,6 +20,9 @@ or a `Literal[...]` of allowed values, with `field(metadata={"min": 1})` for bou
 one with a bad value raises `FaultSpecError` naming the fault, the parameter and what is
 allowed. The first line of the docstring is the client-visible symptom (catalogue, README).
 Randomness comes only from `ctx.rng`, which is derived from the scenario seed.
+
+Faults read only the core's data (events, plan ops, drafts, the request view, WebSocket ops)
+and the formats (to answer in the route's own shape); a test (tests/test_layers.py) keeps it so.
 """
 
 from __future__ import annotations
@@ -27,41 +30,37 @@ from __future__ import annotations
 import dataclasses
 import random
 import typing
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from mockserver.core.draft import Draft
 from mockserver.core.events import Event, Frame
 from mockserver.core.plan import Op
 from mockserver.core.request import RequestView
 from mockserver.errors import FaultSpecError
 
-if TYPE_CHECKING:
-    from mockserver.core.ws_ops import WsContext, WsOp
+if TYPE_CHECKING:  # only the WebSocket faults need them at run time: kept off the start-up path
+    from mockserver.core.ws.ops import WsContext, WsOp
 
-__all__ = ["Fault", "FaultContext", "Draft", "param_info"]
+__all__ = [
+    "Fault", "FaultContext", "param_info", "field_hints", "LAYER_FRAMINGS", "STREAM_FRAMINGS",
+    "HTTP_FRAMINGS",
+]
 
-
-@dataclass
-class Draft:
-    """The response before it becomes a plan: head, and either events (stream) or a body."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    events: Iterable[Event] | None = None  # a list once faults see it
-    body: bytes | None = None
-    fmt: str = "chat"  # chat | completions | responses | messages | json
-    #: what the stream says (a `Content`) and the model it names, kept so a fault can render
-    #: the same answer in another shape (e.g. not_streamed renders the non-stream body)
-    content: Any = None
-    model: str = ""
-
-    def set_header(self, name: str, value: str) -> None:
-        name = name.lower()
-        self.headers = [(k, v) for k, v in self.headers if k != name] + [(name, value)]
-
-    def drop_header(self, name: str) -> None:
-        self.headers = [(k, v) for k, v in self.headers if k != name.lower()]
+#: the framings of a streamed HTTP answer, and every framing an HTTP answer can have
+STREAM_FRAMINGS = frozenset({"sse", "ndjson", "aws_eventstream"})
+HTTP_FRAMINGS = STREAM_FRAMINGS | {"json"}
+#: the framings a fault of each layer changes something on, unless the fault says otherwise
+#: (`Fault.framings`): event-level faults know one framing's syntax, transport-level ones
+#: act on any bytes
+LAYER_FRAMINGS: dict[str, frozenset[str]] = {
+    "sse": frozenset({"sse"}),
+    "payload": frozenset({"sse"}),
+    "http": HTTP_FRAMINGS,
+    "tcp": HTTP_FRAMINGS,
+    "cors": HTTP_FRAMINGS,
+    "ws": frozenset({"ws"}),
+}
 
 
 @dataclass
@@ -71,7 +70,7 @@ class FaultContext:
     request: RequestView
     fmt: str
     seed: int
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random  # the fault's own stream, derived from the seed (`rng_for`)
     streaming: bool = True
 
 
@@ -81,7 +80,7 @@ def _bounds(f: dataclasses.Field[Any]) -> tuple[Any, Any]:
 
 def param_info(cls: type[Fault]) -> list[dict[str, Any]]:
     """Describe each parameter: name, type, default, allowed values, bounds (for the catalogue)."""
-    hints = typing.get_type_hints(cls)
+    hints = field_hints(cls)
     out = []
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         hint = hints[f.name]
@@ -150,6 +149,17 @@ def _coerce(fault: str, name: str, hint: Any, value: Any) -> Any:
     return value
 
 
+_HINTS: dict[type[Any], dict[str, Any]] = {}
+
+
+def field_hints(cls: type[Fault]) -> dict[str, Any]:
+    """The resolved type of each parameter of a fault class, computed once per class."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 class Fault:
     """Base of every fault. Subclasses are frozen dataclasses registered by module discovery."""
 
@@ -160,9 +170,18 @@ class Fault:
     #: a spec string that creates this fault with typical parameters (catalogue, scenario
     #: library, determinism tests); empty means the bare `name` works (all params defaulted)
     example: ClassVar[str] = ""
+    #: the framings (sse, ndjson, aws_eventstream, json, ws) this fault changes something
+    #: on; empty means its layer's (`LAYER_FRAMINGS`). The catalogue shows them and chaos
+    #: draws only faults that apply to the route's framing.
+    framings: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def applies_to(cls) -> frozenset[str]:
+        """The framings this fault acts on (its own `framings`, else its layer's)."""
+        return cls.framings or LAYER_FRAMINGS.get(cls.layer, frozenset())
 
     def __post_init__(self) -> None:
-        hints = typing.get_type_hints(type(self))
+        hints = field_hints(type(self))
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
             coerced = _coerce(self.name, f.name, hints[f.name], value)

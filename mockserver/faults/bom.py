@@ -14,10 +14,10 @@ BOM = b"\xef\xbb\xbf"
 
 @dataclass(frozen=True)
 class Bom(Fault):
-    """The first event is silently lost by openai-python and httpx-sse: the body starts with
-    `EF BB BF`, which they do not strip, so the first field name reads `\\ufeffdata` and is
-    ignored (SSE-01). With the chat format the role chunk disappears and the content still
-    arrives. A conforming parser strips exactly one leading BOM and loses nothing.
+    """The body starts with a UTF-8 byte order mark (`EF BB BF`) before the first `data:` line. A
+    conforming SSE parser strips exactly one leading BOM and loses nothing; one that does not reads
+    the first field name as `\\ufeffdata`, ignores that line and so loses the first event (SSE-01;
+    with the chat format that is the role chunk, so the text still arrives).
     """
 
     name = "bom"

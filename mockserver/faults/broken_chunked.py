@@ -15,9 +15,8 @@ BAD_CHUNK = b"zz\r\nnot a chunk\r\n"
 
 @dataclass(frozen=True)
 class BrokenChunked(Fault):
-    """After `after` events the chunked framing breaks (a chunk-size line `zz`) and the
-    connection closes: httpx raises RemoteProtocolError (h11 "illegal chunk header");
-    openai-python raises APIConnectionError after the events already parsed.
+    """After `after` events the chunked framing breaks (a chunk-size line `zz`) and the connection
+    closes: any HTTP/1.1 client raises a protocol error after the events already read.
     """
 
     name = "broken_chunked"

@@ -14,10 +14,10 @@ __all__ = ["Close"]
 
 @dataclass(frozen=True)
 class Close(Fault):
-    """The stream stops after `after` events: `clean` ends the body without `[DONE]` (SDKs return
-    partial text as if complete), `abrupt` drops the socket without the chunked terminator
-    (httpx: RemoteProtocolError "incomplete chunked read"; openai: APIConnectionError), `reset`
-    sends a TCP RST (ConnectionResetError / APIConnectionError).
+    """The stream stops after `after` events: `clean` ends the body properly without `[DONE]` (a
+    client that stops at the end of the body cannot tell it from a whole, short answer), `abrupt`
+    drops the socket without the chunked terminator (an incomplete-body protocol error), `reset`
+    sends a TCP RST (a connection-reset error on the next read).
 
     `inside_event=true` cuts in the middle of the next event instead, so a partial line is the
     last thing the client receives.

@@ -5,17 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockserver.core.plan import Op, Sleep, Write
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["Coalesce"]
 
 
 @dataclass(frozen=True)
 class Coalesce(Fault):
-    """`events` events arrive together in one write (one HTTP chunk, usually one read): parsers
-    that buffer by line (openai-python, httpx-sse) see the same events; clients that assume one
-    event per read (`iter_text()` chunk, `response.body` chunk) drop or garble all but the
-    first (SSE-27).
+    """`events` consecutive events arrive together in one write (one HTTP chunk, usually one read).
+    A parser that buffers by line sees exactly the same events; a client that assumes one event per
+    read drops or garbles all but the first (SSE-27).
 
     The pauses inside a group are added up and waited before the group's write, so each group
     leaves when its last event would have; the last group may hold fewer events.
@@ -23,6 +22,7 @@ class Coalesce(Fault):
 
     name = "coalesce"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # cuts or joins any framing's bytes
     wire_order = 10
 
     events: int = field(default=2, metadata={"min": 2, "max": 1_000_000})

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mockserver.core.draft import Draft
 from mockserver.errors import FaultSpecError
-from mockserver.faults.base import Draft, Fault, FaultContext
+from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["ContentType"]
 
 
 @dataclass(frozen=True)
 class ContentType(Fault):
-    """The body is unchanged but `content-type` says `value` (empty: no header at all):
-    httpx-sse raises SSEError "Expected response header Content-Type to contain
-    'text/event-stream'"; openai-python ignores the header and parses the stream anyway;
-    a browser EventSource fails the connection.
+    """The body is unchanged but `content-type` says `value` (empty: no header at all). A client
+    that checks the header (the EventSource spec, httpx-sse) refuses the stream; one that ignores
+    it parses the events as usual.
     """
 
     name = "content_type"

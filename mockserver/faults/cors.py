@@ -42,10 +42,11 @@ CorsKind = Literal[
 
 @dataclass(frozen=True)
 class Cors(Fault):
-    """A browser's fetch rejects with `TypeError: Failed to fetch` and no readable status (the
-    reason is only in the console); with `no_expose_headers` the stream works but
-    `x-request-id`, `retry-after` and rate-limit headers read as null. Non-browser clients
-    are unaffected.
+    """The API's CORS headers are broken the way real gateways break them: for a browser's fetch or
+    EventSource the request fails with no readable status (`TypeError: Failed to fetch`, the reason
+    only in the console); with `no_expose_headers` the stream works but `x-request-id`,
+    `retry-after` and rate-limit headers read as null. Clients outside a browser do not enforce
+    CORS and are unaffected.
 
     `status` is the preflight answer for `preflight_status` (any non-2xx: 401 as when a
     gateway demands the key on OPTIONS, 404/405 when OPTIONS is not routed); `origin` is the

@@ -17,13 +17,12 @@ _FORMS = {"no_space": b"data:[DONE]", "extra_space": b"data:  [DONE]"}
 
 @dataclass(frozen=True)
 class DoneVariant(Fault):
-    """The stream's `[DONE]` is unusual: `no_space` (`data:[DONE]`) is understood by every
-    SSE-conforming client; `extra_space` (`data:  [DONE]`) makes the data ` [DONE]`, which
-    openai-python fails to recognise and hands to `json.loads` (`json.JSONDecodeError` at the
-    very end of a complete answer); `held_open` sends `data: [DONE]` and then keeps the
-    connection open for `seconds` without ending the body, so openai-python (which stops at
-    `[DONE]`) returns at once while clients that read to EOF (httpx-sse, openai-node) hang
-    until their read timeout.
+    """The stream's `[DONE]` sentinel is unusual: `no_space` (`data:[DONE]`) is the same event to
+    any SSE-conforming parser; `extra_space` (`data: [DONE]`) makes the data ` [DONE]`, which a
+    client matching the exact string hands to its JSON parser at the very end of a complete answer;
+    `held_open` sends `data: [DONE]` and then keeps the connection open for `seconds` without
+    ending the body, so a client that stops at `[DONE]` returns at once while one that reads to the
+    end of the body waits until its read timeout.
 
     SSE-10 and SSE-30 of failure-modes.md. `seconds` only matters for `held_open`; the server
     stops holding as soon as the client disconnects.

@@ -12,9 +12,9 @@ __all__ = ["Drip"]
 
 @dataclass(frozen=True)
 class Drip(Fault):
-    """The body arrives `bytes_per_s` bytes per second in small writes (WireMock's chunked
-    dribble, Toxiproxy's bandwidth): a correct parser yields the same events as at full speed,
-    only later; per-read timeouts never fire, so only a total deadline bounds the request.
+    """The body arrives `bytes_per_s` bytes per second in small writes (WireMock's chunked dribble,
+    Toxiproxy's bandwidth): a correct parser yields the same events as at full speed, only later;
+    per-read timeouts never fire, so only a total deadline bounds the request.
 
     Writes are re-cut into pieces of `piece` bytes (0: about 50 pieces a second, at least one
     byte), each paced by a sleep of `len(piece) / bytes_per_s`.

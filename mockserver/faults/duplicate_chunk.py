@@ -13,10 +13,10 @@ __all__ = ["DuplicateChunk"]
 
 @dataclass(frozen=True)
 class DuplicateChunk(Fault):
-    """Event `at` arrives twice (a retrying proxy or a resumed stream replays it): openai-python
-    and httpx-sse deliver both copies, so accumulated text repeats that piece (e.g.
-    `HelloHello there`) and tool-call arguments repeat a fragment, which breaks their JSON.
-    Clients that deduplicate by chunk id cannot: every chunk of a completion shares one id.
+    """Event `at` arrives twice (a retrying proxy or a resumed stream replays it). Every chunk of a
+    completion shares one id, so a client cannot tell the copy from a new chunk: a conforming
+    client delivers both, the accumulated text repeats that piece (e.g. `HelloHello there`) and
+    tool-call arguments repeat a fragment, which breaks their JSON.
 
     The copy is a counted event of its own (it becomes event `at + 1`).
     """

@@ -13,9 +13,9 @@ __all__ = ["EmptyChoices"]
 
 @dataclass(frozen=True)
 class EmptyChoices(Fault):
-    """A chunk with `choices: []` (Azure's `prompt_filter_results` chunk, PAY-02) arrives as
-    event `at`: code that reads `chunk.choices[0]` raises IndexError; openai-python yields it as
-    a chunk with an empty `choices` list and the text is otherwise complete.
+    """A chunk with `choices: []` (Azure's `prompt_filter_results` chunk, PAY-02) arrives as event
+    `at`: code that reads `chunk.choices[0]` raises IndexError; a client that skips empty choices
+    gets the complete text.
 
     The chunk is inserted (later events move one place on); `at` one past the last event
     appends it. Streams without chat chunks are unchanged.

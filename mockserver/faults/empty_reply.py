@@ -12,9 +12,9 @@ __all__ = ["EmptyReply"]
 
 @dataclass(frozen=True)
 class EmptyReply(Fault):
-    """The connection closes without any response (WireMock EMPTY_RESPONSE): httpx raises
-    RemoteProtocolError "Server disconnected without sending a response."; openai-python
-    raises APIConnectionError after retrying it as a connection error.
+    """The connection closes without any response (WireMock EMPTY_RESPONSE): the client's HTTP
+    stack reports that the server disconnected without sending a response; some (browsers) retry
+    such a request once on a new connection.
     """
 
     name = "empty_reply"

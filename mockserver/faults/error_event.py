@@ -29,7 +29,7 @@ def error_event_for(fmt: str, shape: Shape, at: int, before: list[Event] | None 
       event_error  `event: error` + flat `{"type":"error","code","message","param",
                    "sequence_number"}` (the Responses-API shape some gateways send on chat)
     """
-    own = FORMATS[fmt].error_event if fmt in FORMATS else None
+    own = FORMATS[fmt].renderer.error_event if fmt in FORMATS else None
     if own is not None:
         return serialize(own(shape, at, list(before or [])))
     if shape == "event_error":
@@ -47,11 +47,11 @@ def error_event_for(fmt: str, shape: Shape, at: int, before: list[Event] | None 
 
 @dataclass(frozen=True)
 class ErrorEvent(Fault):
-    """After a 200 and `at - 1` good events, the server sends an error event and ends the body
-    (no `[DONE]`): with `shape=openai` openai-python raises `openai.APIError` (not an
-    `APIStatusError`: no status code, so retry classifiers skip it); with `shape=event_error`
-    openai-python's chat stream does not raise but yields one chunk whose fields are all None,
-    then ends as if complete.
+    """After a 200 and `at - 1` good events, the server sends an in-band error event and ends the
+    body without `[DONE]`: `shape=openai` is `data: {"error": {...}}` (the SDK convention: raise an
+    API error without a status code), `shape=event_error` an `event: error` block with a flat JSON
+    body (which chat clients that only look at `data` take for one more chunk, then see the stream
+    end), `shape=failed` the format's own failure event where it has one.
 
     httpx-sse delivers the error as an ordinary event (`event` is `message` or `error`).
     Responses and Anthropic streams get their own shapes (docs/formats.md): Responses

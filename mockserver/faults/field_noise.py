@@ -14,11 +14,10 @@ __all__ = ["FieldNoise"]
 
 @dataclass(frozen=True)
 class FieldNoise(Fault):
-    """Spec-valid SSE fields that produce no event crash openai-python with a bare
-    `json.JSONDecodeError` at event `at`: its decoder dispatches an empty event for a block that
-    only sets `retry:` or `event:` (SSE-15), and for every extra blank line once an `id:` was
-    seen (SSE-08). A conforming parser (and this server's own decoder) delivers exactly the
-    same events as without the fault; httpx-sse yields extra events with `data == ""`.
+    """Spec-valid SSE fields that produce no event appear before event `at`: a block that only sets
+    `retry:` or `event:` (dispatches nothing, SSE-15) or an `id:` followed by extra blank lines
+    (SSE-08). A conforming parser delivers exactly the same events as without the fault; a parser
+    that dispatches on every blank line hands an empty `data` to its JSON decoder.
 
     field=id     event `at` gets `id: <at>` and is followed by one extra blank line
     field=retry  a `retry: 3000` block (no data) is sent just before event `at`

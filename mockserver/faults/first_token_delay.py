@@ -12,10 +12,9 @@ __all__ = ["FirstTokenDelay"]
 
 @dataclass(frozen=True)
 class FirstTokenDelay(Fault):
-    """The status and headers arrive at once, then nothing for `ms` milliseconds before the
-    first event: time-to-first-token is long; a client read timeout shorter than `ms` raises
-    mid-request (openai-python: APITimeoutError, not retried once the stream has started), while
-    openai-node waits indefinitely (its timeout stops at the headers).
+    """The status and headers arrive at once, then nothing for `ms` milliseconds before the first
+    event: time-to-first-token is long; a client whose read timeout covers the body and is shorter
+    than `ms` raises mid-request, one whose timeout stops at the headers (or that has none) waits.
     """
 
     name = "first_token_delay"

@@ -17,9 +17,10 @@ _ANCHORS = (b'"content":"', b'"text":"', b'"delta":"', b'":"')
 
 @dataclass(frozen=True)
 class InvalidUtf8(Fault):
-    """openai-python raises a bare `UnicodeDecodeError` (not an SDK error) when it reaches event
-    `at`, whose data holds bytes that are not UTF-8 (SSE-21); httpx-sse and other decoders that
-    follow the spec replace them with U+FFFD and deliver the event, still valid JSON.
+    """The data of event `at` holds bytes that are not UTF-8 (SSE-21), inside the JSON string of
+    the content. A decoder that follows the spec replaces them with U+FFFD and the event stays
+    valid JSON with a few replacement characters in the text; a strict `bytes.decode('utf-8')`
+    raises.
 
     The bytes (one of `FF FE`, overlong `C0 AF`, lone surrogate `ED A0 80`, truncated
     `E4 BD`, drawn from the seed) go at the start of the first text string of the event

@@ -20,11 +20,10 @@ _MAX_FILLERS = 100_000
 
 @dataclass(frozen=True)
 class Keepalive(Fault):
-    """Keep-alive filler arrives between events: `comment` (`: keep-alive`) is ignored by every
-    probed client; `empty_data` (`data: ` + blank line) and `event_only` (`event: ping` + blank
-    line) are dispatched by openai-python as events with empty data, so the stream dies with
-    `json.JSONDecodeError` at the first filler (SSE-15, SSE-16); httpx-sse yields them as
-    events with `data == ""`.
+    """Keep-alive filler arrives between events every `every_ms`: `comment` (`: keep-alive`) is
+    ignored by every SSE parser; `empty_data` (`data: ` + blank line) and `event_only` (`event:
+    ping` + blank line) are dispatched as events with empty data (SSE-15, SSE-16), which a client
+    that JSON-decodes every event's data cannot parse.
 
     Every pause of the plan between two events (timing, `gap_ms` of split) is cut into
     `every_ms` slices with one filler after each full slice. A plan without pauses gets one

@@ -39,10 +39,10 @@ def rewrite_eols(
 
 @dataclass(frozen=True)
 class LineEndings(Fault):
-    """Lines end with CRLF (`crlf`, sse-starlette's default), bare CR (`cr`) or a seeded mix of
-    LF, CRLF and CR (`mixed`): spec-valid (WHATWG R2), and openai-python and httpx-sse deliver
-    the same events; clients that split on `\\n\\n` only see nothing (CRLF) or one endless line
-    (CR), SSE-04/05/07. httpx-sse holds a final CR until the next byte or EOF.
+    """Lines end with CRLF (`crlf`, sse-starlette's default), bare CR (`cr`) or a seeded mix of LF,
+    CRLF and CR (`mixed`): all spec-valid (WHATWG R2), so a conforming parser delivers the same
+    events; a client that splits on `\\n\\n` only sees nothing (CRLF) or one endless line (CR),
+    SSE-04/05/07.
     """
 
     name = "line_endings"

@@ -24,11 +24,10 @@ GARBAGE = (
 
 @dataclass(frozen=True)
 class MalformedJson(Fault):
-    """Event `at` carries bad JSON in a complete, well-framed event: openai-python raises a bare
-    `json.JSONDecodeError` (not an SDK error class) for `truncated` and `garbage`; httpx-sse
-    delivers the text and `ServerSentEvent.json()` raises. `double_encoded` is valid JSON of
-    the wrong shape (a string holding the chunk): openai-python yields that plain `str` in
-    place of a `ChatCompletionChunk`, so `chunk.choices` raises AttributeError.
+    """Event `at` carries bad JSON in a complete, well-framed event: `truncated` (cut mid-object)
+    and `garbage` (not JSON) fail any JSON decoder; `double_encoded` is valid JSON of the wrong
+    shape (a string holding the chunk), which a client without schema checks hands on as a string
+    instead of a chunk.
 
     `truncated` cuts the JSON at a seeded point (PAY-08), `garbage` replaces it with a seeded
     non-JSON text (an HTML error page, `[object Object]`, a Python repr...), `double_encoded`

@@ -12,8 +12,10 @@ __all__ = ["MissingDone"]
 
 @dataclass(frozen=True)
 class MissingDone(Fault):
-    """The stream ends without `data: [DONE]`: openai-python and openai-node end iteration
-    normally; clients that wait for the sentinel hang or report truncation."""
+    """The stream ends cleanly (chunked terminator) without `data: [DONE]`. The finish chunk still
+    arrived, so the text is complete; a client that waits for the sentinel hangs or reports
+    truncation, one that stops at the end of the body cannot tell this from a whole stream.
+    """
 
     name = "missing_done"
     layer = "sse"

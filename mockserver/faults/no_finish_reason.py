@@ -15,8 +15,8 @@ __all__ = ["NoFinishReason"]
 @dataclass(frozen=True)
 class NoFinishReason(Fault):
     """No chunk ever carries a `finish_reason` (Ollama-style, PAY-04): the text arrives complete
-    and the stream ends with `[DONE]`, but `finish_reason` stays None, so clients cannot tell a
-    finished answer from a cut one (openai-python's final completion has `finish_reason=None`).
+    and the stream ends with `[DONE]`, but `finish_reason` stays null, so a client cannot tell a
+    finished answer from a cut one.
 
     The finish chunk is still sent, with `finish_reason: null`.
     """

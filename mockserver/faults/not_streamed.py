@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mockserver.core.draft import Draft
 from mockserver.core.events import dumps
 from mockserver.core.formats import FORMATS
-from mockserver.faults.base import Draft, Fault, FaultContext
+from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["NotStreamed"]
 
 
 @dataclass(frozen=True)
 class NotStreamed(Fault):
-    """A `stream=true` request gets `200 application/json` with a non-stream completion body:
-    openai-python and openai-node return normally with zero chunks (the JSON is parsed as SSE
-    lines and yields no event); httpx-sse raises SSEError; EventSource fails the connection.
+    """A `stream=true` request gets `200 application/json` with a non-stream completion body: the
+    body holds no `data:` line, so a client that parses it as SSE without checking the content type
+    sees zero events and returns an empty answer; one that checks the type or the event count
+    raises.
     """
 
     name = "not_streamed"
@@ -24,7 +26,9 @@ class NotStreamed(Fault):
     def on_draft(self, draft: Draft, ctx: FaultContext) -> Draft:
         if draft.events is None or draft.content is None:
             return draft
-        fmt = FORMATS[draft.fmt]
-        body = dumps(fmt.body(draft.content, ctx.request, ctx.seed, draft.model)).encode()
+        render = FORMATS[draft.fmt].renderer.body
+        if render is None:
+            return draft
+        body = dumps(render(draft.content, ctx.request, ctx.seed, draft.model)).encode()
         draft.set_header("content-type", "application/json")
         return Draft(draft.status, list(draft.headers), events=None, body=body, fmt=draft.fmt)

@@ -13,10 +13,9 @@ __all__ = ["NullContent"]
 
 @dataclass(frozen=True)
 class NullContent(Fault):
-    """A chunk whose delta is `{"content": null}` arrives as event `at` (PAY-03): openai-python
-    yields `delta.content is None`, so `text += delta.content` raises TypeError and
-    `"".join(...)` over the deltas fails; correct clients treat it as an empty string and the
-    text is otherwise complete.
+    """A chunk whose delta is `{"content": null}` arrives as event `at` (PAY-03): code that
+    concatenates `delta.content` raises TypeError; a client that treats null as an empty string
+    gets the complete text.
 
     The chunk is inserted (later events move one place on); `at` one past the last event
     appends it. Streams without chat chunks are unchanged.

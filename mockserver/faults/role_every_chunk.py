@@ -15,9 +15,8 @@ __all__ = ["RoleEveryChunk"]
 @dataclass(frozen=True)
 class RoleEveryChunk(Fault):
     """Every chunk's delta carries `"role": "assistant"`, not only the first (some
-    OpenAI-compatible servers do this): each chunk read alone looks right, but openai-python's
-    `chat.completions.stream()` concatenates string fields while accumulating, so the final
-    message's role reads `assistantassistant...`; naive accumulators do the same.
+    OpenAI-compatible servers do this): each chunk read alone looks right, but an accumulator that
+    concatenates string fields ends with the role `assistantassistant...`.
     """
 
     name = "role_every_chunk"

@@ -13,10 +13,9 @@ __all__ = ["Silent"]
 @dataclass(frozen=True)
 class Silent(Fault):
     """The connection is accepted and the request read, then nothing at all comes back for
-    `seconds`: the client's read timeout fires (httpx ReadTimeout, openai-python APITimeoutError
-    after its retries); a client without one hangs. Afterwards the server closes the connection
-    without a response (httpx: RemoteProtocolError "Server disconnected without sending a
-    response.").
+    `seconds`, after which the server closes the connection without a response: a client's read
+    timeout fires first when it is shorter; a client without one waits, then sees the connection
+    close.
 
     On loopback this stands in for a connect timeout, which cannot be produced locally.
     """

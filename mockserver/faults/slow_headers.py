@@ -13,9 +13,8 @@ __all__ = ["SlowHeaders"]
 @dataclass(frozen=True)
 class SlowHeaders(Fault):
     """The connection is accepted and the request read, but no status line arrives for `ms`
-    milliseconds: a client whose read timeout is shorter sees a timeout before any response
-    (openai-python: APITimeoutError, retried like a connection error); a patient one gets the
-    normal answer.
+    milliseconds: a client whose connect-or-read timeout is shorter sees a timeout before any
+    response; a patient one (or one without a timeout) gets the normal answer late.
     """
 
     name = "slow_headers"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mockserver.core.plan import Op, Sleep, Write
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["Split", "cut_points"]
 
@@ -69,10 +69,11 @@ def cut_points(data: bytes, mode: str, size: int, rng: random.Random, keep: list
 
 @dataclass(frozen=True)
 class Split(Fault):
-    """Events reach the client cut into several writes (each flushed, with `gap_ms` between them
-    so they arrive as separate reads): openai-python and httpx-sse reassemble them and see the
-    same events (SSE-06, SSE-22, SSE-26, SSE-27); clients that parse per read (one event per
-    `iter_text()` chunk, per-chunk UTF-8 decoding, `\\r` and `\\n` handled per chunk) break.
+    """Events reach the client cut into several writes (each flushed, with `gap_ms` between them so
+    they arrive as separate reads): inside a `data:` line, between CR and LF, inside a UTF-8
+    character, every byte, every `size` bytes or at seeded places. A parser that buffers across
+    reads sees the same events (SSE-06, SSE-22, SSE-26, SSE-27); one that parses each read on its
+    own breaks.
 
     every_byte     every byte its own write
     bytes          pieces of `size` bytes, ignoring event boundaries
@@ -89,6 +90,7 @@ class Split(Fault):
 
     name = "split"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # cuts or joins any framing's bytes
     wire_order = 10
 
     mode: Mode = "every_byte"

@@ -17,9 +17,10 @@ _MAX_KEEPALIVES = 100_000
 @dataclass(frozen=True)
 class Stall(Fault):
     """After `after` events the server sends nothing for `seconds` with the socket open, then
-    carries on: openai-python raises APITimeoutError when its read timeout is shorter; openai-node
-    hangs. With `keepalive_ms`, `: keep-alive` comments every `keepalive_ms` keep resetting byte
-    timers, so only an "no event for N s" deadline notices.
+    carries on: a client with a read timeout shorter than `seconds` raises a timeout; one whose
+    timeout stops at the headers, or that has none, waits. With `keepalive_ms`, `: keep-alive`
+    comments every `keepalive_ms` keep resetting byte timers, so only a "no event for N s" deadline
+    notices.
 
     `after=0` stalls right after the headers (headers, then nothing).
     """

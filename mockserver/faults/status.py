@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Literal
 
-from mockserver.core.compile import compile_error
-from mockserver.core.scenario import ErrorReply
+from mockserver.core.draft import Draft
+from mockserver.core.formats import compile_error
+from mockserver.core.response import ErrorReply
 from mockserver.errors import FaultSpecError
-from mockserver.faults.base import Draft, Fault, FaultContext
+from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["Status"]
 
@@ -38,9 +39,10 @@ def _seconds(value: str) -> str:
 
 @dataclass(frozen=True)
 class Status(Fault):
-    """The client gets an HTTP error instead of an answer (openai-python: RateLimitError for 429,
-    InternalServerError for 5xx, BadRequestError for 400 ...), retried by the SDKs for
-    408/409/429/5xx unless `should_retry=false` or the retry delay exceeds their cap.
+    """The client gets an HTTP error status instead of an answer, with the API's error body
+    (`body=openai`) or an HTML, text or empty one, and `retry-after` / `retry-after-ms` /
+    `x-should-retry` headers when asked; SDKs map the status to their error classes and retry
+    408/409/429/5xx unless told not to.
 
     `retry_after` (seconds, an HTTP date, or any text to test parsers) and `retry_after_ms` set
     the retry headers; a 429 also says `x-ratelimit-remaining-requests: 0`. `body` picks an

@@ -36,9 +36,9 @@ def _argument_call(event: Event) -> tuple[int, int] | None:
 @dataclass(frozen=True)
 class ToolCallFragments(Fault):
     """Each tool call's `arguments` arrive in `pieces` fragments cut at seeded places, mid-token
-    (PAY-05): accumulating clients (openai-python `chat.completions.stream()`) end with the same
-    arguments; clients that parse each fragment as JSON, or expect the API's usual ~8-character
-    fragments, fail. `pieces=1` sends each call's arguments in one fragment.
+    (PAY-05): an accumulating client ends with the same arguments; one that parses each fragment as
+    JSON, or expects the API's usual ~8-character fragments, fails. `pieces=1` sends each call's
+    arguments in one fragment.
 
     The id, type and name stay in the call's first fragment only; fragments keep `index`.
     Chat format only (other formats are unchanged).

@@ -17,10 +17,10 @@ SEPARATORS = "\u2028\u2029\u0085"
 
 @dataclass(frozen=True)
 class UnicodeSeparators(Fault):
-    """The text of event `at` contains raw U+2028, U+2029 and U+0085 (NEL), which are not SSE
-    line breaks (WHATWG R14, SSE-23): openai-python and httpx-sse deliver them inside the
-    content; readers that split lines with `str.splitlines()` (httpx `Response.iter_lines()`,
-    requests `iter_lines(decode_unicode=True)`) cut the `data:` line and fail to parse JSON.
+    """The text of event `at` contains raw U+2028, U+2029 and U+0085 (NEL), which are not SSE line
+    breaks (WHATWG R14, SSE-23): a conforming parser delivers them inside the content; a reader
+    that splits lines with a Unicode-aware `splitlines()` cuts the `data:` line and cannot parse
+    its JSON.
 
     The three characters are inserted at a seeded position of the event's first non-empty text
     string (chat `delta.content`, completions `text`, tool `arguments`, ...); an event without

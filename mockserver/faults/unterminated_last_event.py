@@ -13,12 +13,11 @@ __all__ = ["UnterminatedLastEvent"]
 
 @dataclass(frozen=True)
 class UnterminatedLastEvent(Fault):
-    """The final event is never dispatched by a conforming client: its `data:` line ends but
-    the blank line after it never comes before the body ends (WHATWG R13, SSE-19). With the
-    default stream that event is `[DONE]`, so openai-python and httpx-sse end normally
-    without it (like `missing_done`); combined with `missing_done` the finish chunk is lost
-    and no `finish_reason` arrives. Clients that dispatch pending data at EOF (sseclient-py,
-    per failure-modes.md) deliver the event anyway.
+    """The final event's `data:` line ends but the blank line after it never comes before the body
+    ends (WHATWG R13, SSE-19), so a conforming client never dispatches it. With the default stream
+    that event is `[DONE]`: the text is complete and the stream ends like `missing_done`; combined
+    with `missing_done` the finish chunk is lost. Clients that dispatch pending data at end of body
+    deliver the event anyway.
     """
 
     name = "unterminated_last_event"

@@ -26,14 +26,11 @@ def _usage_from(events: list[Event], ctx: FaultContext) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class UsageChunk(Fault):
-    """The usage chunk (`choices: []`, PAY-01/02) is where clients do not expect it.
-    `first`: it opens the stream, so `chunk.choices[0]` raises IndexError on the first chunk;
-    `before_finish`: it comes before the finish chunk, so code that stops at the usage chunk
-    loses `finish_reason`; in both cases openai-python's `chat.completions.stream()` ends with
-    `usage=None` (each chunk overwrites the snapshot's usage, the last one has none).
-    `every_chunk`: every choice chunk also carries running `usage` (as some servers do), so
-    summing usage over chunks over-counts; `missing`: no usage chunk although
-    `stream_options.include_usage` asked for one, so `usage` stays None.
+    """The usage chunk (`choices: []`, PAY-01/02) is where clients do not expect it: `first` opens
+    the stream with it (`chunk.choices[0]` raises IndexError on the first chunk); `before_finish`
+    sends it before the finish chunk (code that stops at the usage chunk loses `finish_reason`);
+    `every_chunk` adds running `usage` to every choice chunk (summing over chunks over-counts);
+    `missing` sends none although `stream_options.include_usage` asked for one.
 
     `first`, `before_finish` and `every_chunk` send usage even when the request did not ask.
     """

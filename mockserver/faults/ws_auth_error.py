@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockserver.core.ws_ops import Accept, Close, Send, WsContext, WsOp, error_message, json_text
+from mockserver.core.ws.ops import Accept, Close, Send, WsContext, WsOp
+from mockserver.core.ws.protocol import error_message, json_text
 from mockserver.faults.base import Fault
 
 __all__ = ["WsAuthError"]
@@ -15,10 +16,10 @@ _MESSAGE = ("Incorrect API key provided. You can find your API key at "
 
 @dataclass(frozen=True)
 class WsAuthError(Fault):
-    """The handshake succeeds, but the server's first answer is its protocol's auth error
-    (chat: {"type":"error"}; Realtime: `error` invalid_api_key; Responses: error frame with
-    status 401) followed by close 1008 "invalid api key" (websockets: ConnectionClosedError,
-    `rcvd.code == 1008`; the openai SDK does not reconnect on 1008).
+    """The handshake succeeds, but the server's first answer is its protocol's auth error (chat:
+    {"type":"error"}; Realtime: `error` invalid_api_key; Responses: error frame with status 401)
+    followed by close 1008 "invalid api key"; a client should surface the error and not reconnect
+    on 1008.
     """
 
     name = "ws_auth_error"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockserver.core.ws_ops import Close, Deny, Send, WsContext, WsOp
+from mockserver.core.ws.ops import Close, Deny, Send, WsContext, WsOp
 from mockserver.errors import FaultSpecError
 from mockserver.faults.base import Fault
 
@@ -15,11 +15,9 @@ _CODES = (1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012
 
 @dataclass(frozen=True)
 class WsClose(Fault):
-    """After `after` server messages the connection ends with close `code` and `reason`
-    (websockets: ConnectionClosedOK for 1000/1001, ConnectionClosedError with `rcvd.code` for
-    the others; `async for` just stops on 1000 even mid-answer). `code=1006` drops the TCP
-    connection without a close frame ("no close frame received or sent"); `code=1005` sends a
-    close frame without a status code.
+    """After `after` server messages the connection ends with close `code` and `reason` (1000/1001
+    are normal closures even mid-answer, others errors). `code=1006` drops the TCP connection
+    without a close frame; `code=1005` sends a close frame without a status code.
     """
 
     name = "ws_close"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockserver.core.ws_ops import Send, WsContext, WsOp
+from mockserver.core.ws.ops import Send, WsContext, WsOp
 from mockserver.faults.base import Fault
 
 __all__ = ["WsFragmented"]
@@ -12,10 +12,9 @@ __all__ = ["WsFragmented"]
 
 @dataclass(frozen=True)
 class WsFragmented(Fault):
-    """Server message `at` is sent as `pieces` frames (text FIN=0, continuations, last FIN=1),
-    with a ping between the first two when `ping=true` (RFC 6455 5.4). A conforming client
-    (websockets) reassembles one message and answers the ping; one that treats each frame
-    as a message sees partial JSON.
+    """Server message `at` is sent as `pieces` frames (text FIN=0, continuations, last FIN=1), with
+    a ping between the first two when `ping=true` (RFC 6455 5.4). A conforming client reassembles
+    one message and answers the ping; one that treats each frame as a message sees partial JSON.
     """
 
     name = "ws_fragmented"

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mockserver.core.ws_ops import Send, WsContext, WsOp, json_text, text_of
+from mockserver.core.ws.ops import Send, WsContext, WsOp, text_of
+from mockserver.core.ws.protocol import json_text
 from mockserver.faults.base import Fault
 
 __all__ = ["WsMalformed"]
@@ -14,11 +15,10 @@ __all__ = ["WsMalformed"]
 
 @dataclass(frozen=True)
 class WsMalformed(Fault):
-    """Server message `at` is broken (json.loads raises JSONDecodeError in the client; the
-    openai SDK's `recv()` raises it too): `not_json` replaces it with plain text,
-    `truncated_json` with its first half, `binary` sends the same JSON in a binary frame
-    (websockets `recv()` returns bytes, not str), and `unknown_type` inserts an extra message
-    of an unknown `type` before it (clients must ignore unknown events; nothing is lost).
+    """Server message `at` is broken: `not_json` replaces it with plain text, `truncated_json` with
+    its first half (both fail a JSON decoder), `binary` sends the same JSON in a binary frame (a
+    client expecting text gets bytes), and `unknown_type` inserts an extra message of an unknown
+    `type` before it (clients must ignore unknown events; nothing is lost).
     """
 
     name = "ws_malformed"

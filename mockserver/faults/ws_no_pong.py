@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from mockserver.core.ws_ops import Accept, WsContext, WsOp
+from mockserver.core.ws.ops import Accept, WsContext, WsOp
 from mockserver.faults.base import Fault
 
 __all__ = ["WsNoPong"]
@@ -12,9 +12,9 @@ __all__ = ["WsNoPong"]
 
 @dataclass(frozen=True)
 class WsNoPong(Fault):
-    """Pings from the client get no pong, while messages keep flowing: a client with
-    keep-alive (websockets: `ping_interval`/`ping_timeout`, 20 s each by default) closes the
-    connection with 1011 "keepalive ping timeout" and raises ConnectionClosedError.
+    """Pings from the client get no pong, while messages keep flowing: a client with keep-alive
+    pings closes the connection (1011 "keepalive ping timeout" in websockets) once its ping timeout
+    passes; one without notices nothing.
     """
 
     name = "ws_no_pong"

@@ -10,7 +10,8 @@ from mockserver.core.formats import (
     default_error_type,
     openai_error_body,
 )
-from mockserver.core.ws_ops import Accept, Deny, WsContext, WsOp, json_text
+from mockserver.core.ws.ops import Accept, Deny, WsContext, WsOp
+from mockserver.core.ws.protocol import json_text
 from mockserver.faults.base import Fault
 
 __all__ = ["WsReject"]
@@ -18,9 +19,8 @@ __all__ = ["WsReject"]
 
 @dataclass(frozen=True)
 class WsReject(Fault):
-    """The handshake gets an HTTP `status` instead of 101 (websockets: InvalidStatus "server
-    rejected WebSocket connection: HTTP 401", body readable on `exc.response.body`; openai
-    SDK: the same exception from `connect()`), with `retry-after` when `retry_after` is set.
+    """The handshake gets an HTTP `status` instead of 101, with a readable body and `retry-after`
+    when `retry_after` is set: the client's connect call fails with the status.
     """
 
     name = "ws_reject"

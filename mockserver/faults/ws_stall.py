@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockserver.core.ws_ops import Pause, Send, WsContext, WsOp
+from mockserver.core.ws.ops import Pause, Send, WsContext, WsOp
 from mockserver.faults.base import Fault
 
 __all__ = ["WsStall"]
@@ -12,9 +12,9 @@ __all__ = ["WsStall"]
 
 @dataclass(frozen=True)
 class WsStall(Fault):
-    """After `after` server messages nothing arrives for `seconds` (the connection stays
-    open and answers pings), then the answer continues: a client without a receive timeout
-    waits; one with `asyncio.wait_for(ws.recv(), t)` raises TimeoutError.
+    """After `after` server messages nothing arrives for `seconds` (the connection stays open and
+    answers pings), then the answer continues: a client without a receive timeout waits; one with a
+    timeout per receive raises it.
     """
 
     name = "ws_stall"

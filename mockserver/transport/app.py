@@ -1,8 +1,10 @@
 """The ASGI app: route, check, choose what the request gets, compile a plan, play it.
 
-    request ─► routing.parse_route ─► admin (/_mock/) | WebSocket (WS_ROUTES) | API
-    API:  gate (auth, body size, JSON, validation, model) ─► choose (SPEC 2.3 order)
-          ─► compile_plan (pure) ─► player.play ─► journal + one log line
+    request ─► routing.parse_route ─► admin (/_mock/) | WebSocket (routing.WS_ROUTES) | API
+    API:  routing.api_route (the formats' routes) ─► gate (auth, body size, JSON, the format's
+          view, model) ─► choose (SPEC 2.3 order) ─► compile_plan (pure)
+          ─► http_player.play ─► journal + one log line
+    WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
 Every request is journaled (arrival order, what was sent, outcome). Bad input never raises
 out of here: it becomes an OpenAI-format error plan and the server keeps serving.
@@ -15,19 +17,19 @@ from typing import Any
 
 from starlette.requests import ClientDisconnect, Request
 
-from mockserver.core.compile import compile_error, compile_json, compile_plan
-from mockserver.core.formats import FORMATS
+from mockserver.core.compile import compile_plan
+from mockserver.core.formats import compile_error, compile_json, view_for
+from mockserver.core.formats.embeddings_models import embeddings_body, model_object, models_body
 from mockserver.core.plan import Start, WirePlan
-from mockserver.core.render_misc import embeddings_body, model_object, models_body
-from mockserver.core.request import RequestView, parse_json_body, view_for
-from mockserver.core.scenario import ErrorReply
+from mockserver.core.request import RequestView, parse_json_body
+from mockserver.core.response import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
-from mockserver.transport.player import Played, play
-from mockserver.transport.routing import API_ROUTES, Route, parse_route
+from mockserver.transport.get_stream import body_from_query, has_get_form
+from mockserver.transport.http_player import Played, play
+from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
-from mockserver.transport.ws import WS_ROUTES  # ws_app registers on the first connection
 
 __all__ = ["MockApp"]
 
@@ -46,11 +48,14 @@ class MockApp:
             await self._http(scope, receive, send)
         elif kind == "websocket":
             route = parse_route(scope["path"])
-            handler = WS_ROUTES.get(route.path)
-            if handler is None:
+            protocol = WS_ROUTES.get(route.path)
+            if protocol is None:
                 await send({"type": "websocket.close", "code": 1008})
                 return
-            await handler(self, scope, receive, send, route)
+            # WebSocket support (and `websockets`) loads on the first upgrade, not at start-up
+            from mockserver.transport.ws_app import serve_ws
+
+            await serve_ws(self, scope, receive, send, route, protocol)
         elif kind == "lifespan":
             while True:
                 message = await receive()
@@ -115,8 +120,8 @@ class MockApp:
 
     def error_plan(self, exc: ApiError, route: Route, request: Request) -> WirePlan:
         """The plan of an error answer in the route's own error shape."""
-        api = API_ROUTES.get(route.path, ("", "chat"))[1]
-        view = RequestView(api=api if api in FORMATS else "chat", path=route.path)
+        found = api_route(route.path)
+        view = RequestView(api=found.format.name if found else "chat", path=route.path)
         error = ErrorReply(
             status=exc.status, type=exc.type, message=exc.message, code=exc.code, param=exc.param,
             headers=tuple(exc.headers.items()),
@@ -132,22 +137,28 @@ class MockApp:
         config = self.state.config
         if method == "OPTIONS":
             return gate.preflight_plan(self.state, request, route)
-        if path.startswith("/v1/models/"):
-            return self._model_plan(method, path[len("/v1/models/") :], request)
-        spec = API_ROUTES.get(path)
-        if spec is None or (spec[1] not in FORMATS and spec[1] not in ("embeddings", "models")):
+        found = api_route(path)
+        if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
-        expected, api = spec
-        if method != expected:
-            raise ApiError(405, f"Method {method} not allowed for {path}; use {expected}.",
-                           code="method_not_allowed", headers={"allow": expected})
+        api = found.format.name
+        if api == "models" and "model" in found.params:
+            return self._model_plan(method, found.params["model"], request)
+        methods = found.pattern.methods
+        get_form = method == "GET" and has_get_form(route)  # EventSource: see get_stream.py
+        if method not in methods and not get_form:
+            raise ApiError(405, f"Method {method} not allowed for {path}; use "
+                           f"{' or '.join(methods)}.", code="method_not_allowed",
+                           headers={"allow": ", ".join(methods)})
         gate.check_auth(config.api_key, request.headers, api)
         if api == "models":
             body = models_body(self.state.models.listed())
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
                                 origin=origin)
-        entry.body = parse_json_body(await gate.read_body(request, config.max_body))
-        view = view_for(api, path, entry.body)
+        if get_form:
+            entry.body = body_from_query(request.query_params)
+        else:
+            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
+        view = view_for(api, path, entry.body, found.params)
         info = self.state.models.get(view.model or "")
         if info is None:
             raise gate.unknown_model(api, view.model or "")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from mockserver.core.formats import FORMATS
 from mockserver.core.ids import rng_for
 from mockserver.core.request import RequestView
-from mockserver.faults import Fault, parse_faults
+from mockserver.faults import Fault, parse_faults, registry
 
 __all__ = ["draw", "pool_for", "STREAM_POOL", "PLAIN_POOL"]
 
@@ -47,14 +48,26 @@ PLAIN_POOL = (
 _CHAT_ONLY = frozenset({"missing_done"})
 
 
+def _name(spec: str) -> str:
+    return spec.split("(", 1)[0]
+
+
 def pool_for(view: RequestView) -> tuple[str, ...]:
     """The specs chaos may draw for this request: stream or plain, and only faults that
-    change something on the route's format."""
-    if not view.stream:
-        return PLAIN_POOL
-    if view.api in ("chat", "completions"):
-        return STREAM_POOL
-    return tuple(spec for spec in STREAM_POOL if spec.split("(", 1)[0] not in _CHAT_ONLY)
+    change something on the route's format (its `fault_layers`, and for a stream its
+    framing: `Fault.applies_to`; `[DONE]` only on chat and completions)."""
+    pool: tuple[str, ...] = STREAM_POOL if view.stream else PLAIN_POOL
+    if view.stream and view.api not in ("chat", "completions"):
+        pool = tuple(spec for spec in pool if _name(spec) not in _CHAT_ONLY)
+    fmt = FORMATS.get(view.api)
+    if fmt is None:
+        return pool
+    layers, faults = fmt.fault_layers, registry()
+    framing = fmt.framing.name if view.stream else "json"
+    return tuple(
+        spec for spec in pool
+        if faults[_name(spec)].layer in layers and framing in faults[_name(spec)].applies_to()
+    )
 
 
 def draw(rate: float, seed: int, lane: str, index: int, pool: Sequence[str]) -> Fault | None:

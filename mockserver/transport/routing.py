@@ -1,29 +1,51 @@
-"""Pure URL routing: lane and scenario prefixes, API paths, admin paths.
+"""Pure URL routing: lane and scenario prefixes, API paths, WebSocket paths, admin paths.
 
     /v1/...                         default lane
     /lane/<id>/v1/...               lane <id>: its own queue and journal
     /scenario/<name>/v1/...         play the named scenario
     /lane/<id>/scenario/<name>/v1   both
     /_mock/...                      admin API
+
+HTTP API paths come from the format registry (`core.formats.FORMATS`: each format's route
+patterns), so a new format brings its routes; WebSocket paths map to a protocol of core/ws/.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from mockserver.core.formats import FORMATS, Format, RoutePattern
 from mockserver.transport.state import DEFAULT_LANE
 
-__all__ = ["Route", "parse_route", "API_ROUTES"]
+__all__ = ["Route", "ApiRoute", "parse_route", "api_route", "API_ROUTES", "WS_ROUTES"]
 
-#: api path -> (method, api name)
-API_ROUTES: dict[str, tuple[str, str]] = {
-    "/v1/chat/completions": ("POST", "chat"),
-    "/v1/completions": ("POST", "completions"),
-    "/v1/responses": ("POST", "responses"),
-    "/v1/messages": ("POST", "messages"),
-    "/v1/embeddings": ("POST", "embeddings"),
-    "/v1/models": ("GET", "models"),
+#: (route pattern, format) for every format's routes, in registry order
+API_ROUTES: tuple[tuple[RoutePattern, Format], ...] = tuple(
+    (pattern, fmt) for fmt in FORMATS.values() for pattern in fmt.routes
+)
+
+#: WebSocket path -> protocol (core/ws/session.py)
+WS_ROUTES: dict[str, str] = {
+    "/v1/ws/chat": "chat", "/v1/realtime": "realtime", "/v1/responses": "responses",
 }
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """The format an API path belongs to, the pattern it matched and its path parameters."""
+
+    format: Format
+    pattern: RoutePattern
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def api_route(path: str) -> ApiRoute | None:
+    """The API route of `path` (prefixes removed), or None for an unknown URL."""
+    for pattern, fmt in API_ROUTES:
+        params = pattern.match(path)
+        if params is not None:
+            return ApiRoute(fmt, pattern, params)
+    return None
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""WebSocket handlers: choose what a connection gets, then play the session's ops.
+"""WebSocket connections: choose what a connection gets, then play the session's ops.
 
     handshake request ─► choose (X-Mock-Fault, X-Mock-Scenario or /scenario/<name>/v1,
                          the lane's queue, chaos, default) ─► WsSetup ─► WsSession (pure)
-    turn 0: session.handshake() ─► play: websocket.accept | denial response, first messages
-    turn k: client message k ─► session.receive() ─► play: send, pause, close, drop
+    turn 0: session.handshake() ─► WsPlayer: websocket.accept | denial response, first messages
+    turn k: client message k ─► session.stream() ─► WsPlayer: send, pause, close, drop
+
+The twin of app.py's HTTP path; the app imports it on the first upgrade, so a server that
+never sees a WebSocket never imports `websockets` or the WebSocket sessions.
 
 One connection is one journal entry (client messages as `body`, status 101 or the denial
 status, outcome) and takes one use of a queued scenario; each further request answered on the
@@ -14,25 +17,25 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
 from mockserver.core.scenario import Response, Scenario
-from mockserver.core.ws_ops import Accept, Close, Deny, Pause, Send, WsOp, WsSetup
-from mockserver.core.ws_session import WS_CHAOS_POOL, WsSession, given_key, is_beta
+from mockserver.core.ws.ops import Deny
+from mockserver.core.ws.protocol import WsSetup
+from mockserver.core.ws.session import WS_CHAOS_POOL, WsSession, given_key, is_beta
 from mockserver.errors import ApiError
 from mockserver.faults import Fault
-from mockserver.transport import chaos, ws
+from mockserver.transport import chaos
+from mockserver.transport._internals import drop
 from mockserver.transport.choose import Choice, choose
 from mockserver.transport.routing import Route
 from mockserver.transport.state import JournalEntry
+from mockserver.transport.ws_player import WsPlayer
 
-__all__ = ["serve_ws", "PATHS"]
+__all__ = ["serve_ws"]
 
-#: WebSocket path -> protocol
-PATHS = {"/v1/ws/chat": "chat", "/v1/realtime": "realtime", "/v1/responses": "responses"}
 _BODY_LIMIT = 1000
 
 
@@ -104,69 +107,6 @@ def _client_message(data: str | bytes) -> Any:
         return data if isinstance(data, str) else data.decode("utf-8", "replace")
 
 
-class _Player:
-    """Plays ops into ASGI `send` (and the raw powers of `transport.ws`) for one connection."""
-
-    def __init__(self, scope: dict[str, Any], send: Any, inbox: asyncio.Queue[Any]) -> None:
-        self.scope, self.send, self.inbox = scope, send, inbox
-        self.sent = 0
-        self.outcome = "completed"
-        self.status = 101
-        self.faults = ""
-        self._write_text: Any = None  # ws.text_writer once accepted; False: none available
-
-    async def play(self, ops: Iterable[WsOp | str]) -> None:
-        send = self.send
-        write = self._write_text
-        for op in ops:
-            if isinstance(op, str):  # a plain text message (WsSession.stream), the hot path
-                text = op
-            elif isinstance(op, Send) and op.fragments == 1 and isinstance(op.data, str):
-                text = op.data
-            elif isinstance(op, Send):
-                if op.fragments > 1:
-                    await ws.send_fragments(self.scope, op.data, op.fragments, op.ping)
-                else:
-                    await send({"type": "websocket.send", "bytes": op.data})
-                self.sent += op.size
-                continue
-            else:
-                await self._play_control(op)
-                continue
-            if write is None:
-                write = self._write_text = ws.text_writer(self.scope) or False
-            size = write(text) if write else -1
-            if size < 0:  # uvicorn's path: it waits while writing is paused, or raises
-                await send({"type": "websocket.send", "text": text})
-                size = len(text) if text.isascii() else len(text.encode())
-            self.sent += size
-
-    async def _play_control(self, op: WsOp) -> None:
-        if isinstance(op, Accept):
-            headers = [(b"x-mock-fault", self.faults.encode())] if self.faults else []
-            await self.send({"type": "websocket.accept", "subprotocol": op.subprotocol,
-                             "headers": headers})
-            if not op.pong:
-                ws.ignore_pings(self.scope)
-        elif isinstance(op, Deny):
-            self.status, self.outcome = op.status, "closed"
-            headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in op.headers]
-            await self.send({"type": "websocket.http.response.start", "status": op.status,
-                             "headers": headers})
-            await self.send({"type": "websocket.http.response.body", "body": op.body})
-        elif isinstance(op, Pause):
-            await asyncio.sleep(op.seconds)
-        elif isinstance(op, Close):
-            self.outcome = "completed" if op.code in (1000, 1001) else "closed"
-            if op.drop:
-                await ws.drop(self.scope)
-            elif op.code == 1005:
-                ws.close_without_code(self.scope)
-            else:
-                await self.send({"type": "websocket.close", "code": op.code,
-                                 "reason": op.reason})
-
-
 async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
     while True:
         message = await receive()
@@ -175,10 +115,10 @@ async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
             return
 
 
-async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
-    """Serve one WebSocket connection on `route.path` (one of PATHS)."""
+async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route,
+                   protocol: str) -> None:
+    """Serve one WebSocket connection on `route.path` with `protocol` (routing.WS_ROUTES)."""
     state = app.state
-    protocol = PATHS[route.path]
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
     subprotocols = tuple(scope.get("subprotocols") or ())
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -189,7 +129,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
     state.record(entry)
     inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=64)
     pump = asyncio.ensure_future(_pump(receive, inbox))
-    player = _Player(scope, send, inbox)
+    player = WsPlayer(scope, send)
     session: WsSession | None = None
     choice = _Choice()
     try:
@@ -228,7 +168,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         state.errors.append(exc)
         player.outcome = "closed"
         entry.error = f"mockserver internal error: {exc!r}"
-        await ws.drop(scope)
+        await drop(scope)
     finally:
         pump.cancel()
         if session is not None:
@@ -251,7 +191,3 @@ def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -
             return
         app.state.take(route.lane, route.path, choice.model)
         choice.accounted += 1
-
-
-for _path in PATHS:
-    ws.WS_ROUTES[_path] = serve_ws

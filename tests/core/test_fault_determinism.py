@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from mockserver.core.compile import compile_plan
+from mockserver.core.formats import view_for
 from mockserver.core.plan import WirePlan
-from mockserver.core.request import view_for
 from mockserver.core.scenario import Response, Timing, ToolCall
 from mockserver.faults import Fault, parse_faults, registry
 

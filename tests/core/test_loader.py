@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from mockserver.core.loader import load_scenarios
+from mockserver.cli.loader import load_scenarios
 from mockserver.errors import ScenarioError
 
 

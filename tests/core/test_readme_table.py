@@ -6,18 +6,26 @@ from pathlib import Path
 
 import pytest
 
+from mockserver.cli.table import END, START, markdown_table, replace_block, signature
 from mockserver.faults import registry
-from mockserver.faults.table import END, START, markdown_table, replace_block, signature
+from tools.outcomes.render import readme_table
+from tools.outcomes.store import load
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-FIX = "regenerate it with: python -m mockserver.faults.table --write README.md"
+FIX = "regenerate it with: python -m tools.outcomes render"
 
 
-def test_readme_fault_table_matches_the_registry() -> None:
+def test_readme_fault_table_matches_the_registry_and_the_measured_outcomes() -> None:
     text = README.read_text("utf-8")
     assert text.count(START) == 1 and text.count(END) == 1, f"README needs one {START} / {END}"
     block = text[text.index(START) + len(START) : text.index(END)].strip("\n")
-    assert block == markdown_table(), f"README fault table is out of date; {FIX}"
+    assert block == readme_table(load()), f"README fault table is out of date; {FIX}"
+
+
+def test_measured_outcomes_follow_the_docstring_symptom() -> None:
+    table = markdown_table(observed={"bom": "Measured: x."})
+    (row,) = [line for line in table.splitlines() if line.startswith("| `bom`")]
+    assert row.endswith("arrives). Measured: x. |")
 
 
 def test_table_has_one_row_per_registered_fault() -> None:

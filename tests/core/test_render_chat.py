@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from mockserver.core.compile import compile_plan
+from mockserver.core.formats import view_for
 from mockserver.core.plan import Close, Start, Write
-from mockserver.core.request import view_for
 from mockserver.core.scenario import Response
 
 HEAD = (
@@ -163,7 +163,7 @@ def test_template_rendered_chunks_equal_compact_dumps_of_their_objects() -> None
 
 def _fast_and_event_bytes(response: Response, **extra: object) -> tuple[list[bytes], list[bytes]]:
     from mockserver.core.content import resolve
-    from mockserver.core.render_chat import chat_events, chat_frames
+    from mockserver.core.formats.chat import chat_events, chat_frames
     from mockserver.sse.encoder import encode_event
 
     view = chat_view(**extra)

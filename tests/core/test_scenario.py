@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.core.loader import load_scenarios
+from mockserver.cli.loader import load_scenarios
 from mockserver.core.scenario import ErrorReply, Response, Scenario, Timing, ToolCall
 from mockserver.errors import ScenarioError
 
@@ -147,7 +147,7 @@ def test_repeat_chunks_hold_one_repetition_and_read_like_the_expanded_tuple() ->
 
 def test_repeat_streams_the_same_bytes_as_the_expanded_list_and_counts_usage() -> None:
     from mockserver.core.compile import compile_plan
-    from mockserver.core.request import view_for
+    from mockserver.core.formats import view_for
 
     view = view_for("chat", "/v1/chat/completions", {
         "model": "gpt-4.1", "messages": [{"role": "user", "content": "hi"}], "stream": True,

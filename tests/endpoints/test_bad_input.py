@@ -9,7 +9,7 @@ import httpx
 import openai
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 GOOD = {"model": "gpt-4.1", "messages": [{"role": "user", "content": "Hi"}]}
 

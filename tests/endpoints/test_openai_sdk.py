@@ -8,7 +8,7 @@ import asyncio
 import openai
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 MESSAGES = [{"role": "user", "content": "Tell me about Paris"}]
 

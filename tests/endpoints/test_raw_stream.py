@@ -9,7 +9,7 @@ import socket
 import httpx
 from httpx_sse import connect_sse
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 BODY = {"model": "gpt-4.1", "messages": [{"role": "user", "content": "Hi"}], "stream": True}
 

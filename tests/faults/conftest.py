@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 from mockserver.transport.state import JournalEntry
 
 _LANES = itertools.count(1)

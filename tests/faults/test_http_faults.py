@@ -241,7 +241,7 @@ def test_not_streamed_renders_each_format_s_own_non_stream_body():
     """The same answer, in the route's non-stream shape (a Message for Anthropic, a Response
     object for the Responses API), so the client parses a plausible JSON body and no stream."""
     from mockserver.core.compile import compile_plan
-    from mockserver.core.request import view_for
+    from mockserver.core.formats import view_for
     from mockserver.core.scenario import Response
     from mockserver.faults import parse_faults
 

@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from mockserver.core.compile import compile_plan
-from mockserver.core.request import view_for
+from mockserver.core.formats import view_for
 from mockserver.faults import parse_faults, registry
 from mockserver.faults.broken_chunked import BAD_CHUNK
 

@@ -15,7 +15,7 @@ import anthropic
 import openai
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 _LANES = itertools.count(1)
 

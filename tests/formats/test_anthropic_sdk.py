@@ -11,7 +11,7 @@ import httpx
 import httpx2
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 CLAUDE = "claude-sonnet-4.5"
 USER = [{"role": "user", "content": "Tell me about Paris"}]

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mockserver.core.compile import compile_plan
+from mockserver.core.formats import view_for
 from mockserver.core.plan import Close, WirePlan
-from mockserver.core.request import view_for
 from mockserver.core.scenario import Response
 from mockserver.faults import parse_faults
 from mockserver.sse import decode_all

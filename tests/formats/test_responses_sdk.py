@@ -9,7 +9,7 @@ from typing import Any
 import openai
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 WEATHER = {"name": "get_weather", "arguments": '{"city": "Paris", "unit": "celsius"}'}
 Queue = Callable[..., None]

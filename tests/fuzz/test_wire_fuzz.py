@@ -19,8 +19,8 @@ from mockserver.fixtures.check import Played, play_over_the_wire
 from mockserver.fixtures.strategies import chat_streams
 from openai import OpenAI
 
+from mockserver import MockServer
 from mockserver.sse import decode_all
-from mockserver.transport.server import MockServer
 
 __all__: list[str] = []
 

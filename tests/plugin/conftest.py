@@ -2,6 +2,11 @@
 
 The plugin is active in inner runs through its `pytest11` entry point (the package is
 installed editable), exactly as in a downstream project.
+
+In-process inner runs forget the modules first imported inside them, but the fault registry
+(imported out here already) caches its classes: load every fault module here, before any
+inner run, so the cached classes keep their modules (their type hints are read from them).
+Without this the plugin tests pass only after another test has filled the registry.
 """
 
 from __future__ import annotations
@@ -9,6 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from mockserver.faults import registry
+
+registry()
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

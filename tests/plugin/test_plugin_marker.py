@@ -101,7 +101,8 @@ def test_marker_is_registered_with_its_signature(suite):
     suite.makepyfile("def test_nothing():\n    pass\n")
     result = suite.runpytest_inprocess("--markers")
     result.stdout.fnmatch_lines([
-        "@pytest.mark.mockserver(scenario=None, faults=(), seed=None, assert_all_used=True):*"
+        "@pytest.mark.mockserver(scenario=None, faults=(), seed=None, assert_all_used=True, "
+        "env=True):*"
     ])
     # --strict-markers accepts it
     assert suite.runpytest_inprocess("--strict-markers").ret == 0

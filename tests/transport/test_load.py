@@ -10,10 +10,10 @@ import asyncio
 
 import httpx
 
+from mockserver import MockServer
 from mockserver.core.compile import compile_plan
-from mockserver.core.request import view_for
+from mockserver.core.formats import view_for
 from mockserver.core.scenario import Response
-from mockserver.transport.server import MockServer
 
 STREAMS = 200
 FAULTS = (

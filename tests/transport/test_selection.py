@@ -9,9 +9,9 @@ import httpx
 import openai
 import pytest
 
-from mockserver.core.loader import load_scenarios
+from mockserver import MockServer
+from mockserver.cli.loader import load_scenarios
 from mockserver.faults import parse_faults
-from mockserver.transport.server import MockServer
 
 MESSAGES = [{"role": "user", "content": "pick me"}]
 BODY = {"model": "gpt-4o", "messages": MESSAGES, "stream": True}

@@ -10,12 +10,13 @@ import sys
 
 PROBE = """
 import json, sys
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 with MockServer() as server:
     loaded = sorted(m for m in sys.modules if m.startswith((
-        "websockets", "yaml", "mockserver.transport.ws_app", "mockserver.fixtures.library",
+        "websockets", "yaml", "mockserver.transport.ws_app", "mockserver.transport.ws_player",
+        "mockserver.core.ws.session", "mockserver.fixtures.library",
         "mockserver.faults.close", "mockserver.faults.split",
-        "mockserver.core.render_responses", "mockserver.core.render_anthropic",
+        "mockserver.core.formats.responses", "mockserver.core.formats.anthropic",
         "mockserver.sse.decoder",
     )))
 print(json.dumps(loaded))
@@ -49,5 +50,6 @@ def test_first_websocket_named_scenario_and_format_load_what_they_need() -> None
     assert out.returncode == 0, out.stderr
     loaded = json.loads(out.stdout)
     assert "mockserver.transport.ws_app" in loaded and "mockserver.fixtures.library" in loaded
-    assert "mockserver.core.render_responses" in loaded
-    assert "mockserver.core.render_anthropic" in loaded
+    assert "mockserver.transport.ws_player" in loaded and "mockserver.core.ws.session" in loaded
+    assert "mockserver.core.formats.responses" in loaded
+    assert "mockserver.core.formats.anthropic" in loaded

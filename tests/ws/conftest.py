@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 
 TIMEOUT = 5.0
 KEY = "sk-right-key-0123456789"

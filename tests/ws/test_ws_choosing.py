@@ -11,7 +11,7 @@ import pytest
 from websockets.exceptions import ConnectionClosedError, ConnectionClosedOK
 
 from fixtures.library import load_library_file
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 from tests.ws.conftest import recv_json, recv_until, send_json, ws_connect
 
 LIBRARY = """

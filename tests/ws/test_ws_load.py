@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from mockserver.transport.server import MockServer
+from mockserver import MockServer
 from tests.ws.conftest import recv_until, send_json, ws_connect
 
 SESSIONS = 200

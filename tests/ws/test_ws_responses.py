@@ -12,7 +12,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 
 from mockserver.core.compile import compile_plan
-from mockserver.core.request import view_for
+from mockserver.core.formats import view_for
 from mockserver.core.scenario import Response
 from mockserver.sse import SSEDecoder
 from tests.ws.conftest import KEY, TIMEOUT, recv_json, recv_until, send_json, ws_connect
@@ -36,8 +36,9 @@ async def test_responses_ws_frames_are_the_sse_event_objects(mockserver) -> None
 
 def test_ws_payloads_equal_the_sse_data_for_the_same_response_and_seed() -> None:
     from mockserver.core.models import ModelCatalog
-    from mockserver.core.ws_ops import WsSetup, sends
-    from mockserver.core.ws_session import WsSession
+    from mockserver.core.ws.ops import sends
+    from mockserver.core.ws.protocol import WsSetup
+    from mockserver.core.ws.session import WsSession
 
     response = Response(text="Exactly the same bytes")
     setup = WsSetup(protocol="responses", responses=(response,), seed=11, models=ModelCatalog())

@@ -11,12 +11,13 @@ import json
 import pytest
 
 from mockserver.core.compile import compile_plan
+from mockserver.core.formats import view_for
 from mockserver.core.plan import Sleep
-from mockserver.core.request import view_for
 from mockserver.core.scenario import Response, Timing
-from mockserver.core.ws_ops import Accept, Close, Deny, Pause, Send, WsSetup, sends
-from mockserver.core.ws_script import matches, parse_steps
-from mockserver.core.ws_session import WsSession
+from mockserver.core.ws.ops import Accept, Close, Deny, Pause, Send, sends
+from mockserver.core.ws.protocol import WsSetup
+from mockserver.core.ws.script import matches, parse_steps
+from mockserver.core.ws.session import WsSession
 from mockserver.errors import ScenarioError
 from mockserver.faults import parse_faults
 

@@ -1,0 +1,263 @@
+"""The `mockserver` command: serve, faults, scenarios, play.
+
+mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
+                 [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
+                 [--api-key KEY] [--admin-token TOKEN] [--quiet]
+                 [--http auto|httptools|h11] [--loop auto|uvloop|asyncio]
+mockserver faults                 the fault catalogue: name, layer, params, client symptom
+mockserver scenarios [--scenarios PATH]
+mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from mockserver._version import __version__
+from mockserver.errors import ConfigError, MockServerError
+
+__all__ = ["main", "build_parser"]
+
+
+def _add_scenarios_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scenarios",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="load scenarios from a YAML/JSON file or a directory (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="A fake OpenAI-compatible upstream: faithful by default, broken on request.",
+    )
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the mock server", description="Run the mock server.")
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port; 0 picks a free one (default 8000)"
+    )
+    _add_scenarios_arg(serve)
+    serve.add_argument(
+        "--scenario", metavar="NAME", help="play this named scenario for every request"
+    )
+    serve.add_argument(
+        "--fault",
+        metavar="SPEC",
+        action="append",
+        default=[],
+        help="add a fault to every request, e.g. 'close(after=2, mode=reset)' (repeatable)",
+    )
+    serve.add_argument(
+        "--chaos",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share of requests (0..1) that get a seeded random fault",
+    )
+    serve.add_argument(
+        "--seed", type=int, default=0, help="seed for ids, jitter and chaos (default 0)"
+    )
+    serve.add_argument(
+        "--timing",
+        choices=("fast", "realistic"),
+        default="fast",
+        help="fast: no delays; realistic: first-token latency and chunk gaps",
+    )
+    serve.add_argument(
+        "--models", metavar="LIST", default="", help="extra model ids, comma-separated"
+    )
+    serve.add_argument(
+        "--api-key", metavar="KEY", help="require this API key (default: accept any)"
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
+    )
+    serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument(
+        "--http",
+        choices=("auto", "httptools", "h11"),
+        default="auto",
+        help="HTTP implementation (default auto: httptools when installed, else h11)",
+    )
+    serve.add_argument(
+        "--loop",
+        choices=("auto", "uvloop", "asyncio"),
+        default="auto",
+        help="event loop (default auto: uvloop when installed, else asyncio)",
+    )
+
+    sub.add_parser("faults", help="list the fault catalogue", description="List every fault.")
+
+    scen = sub.add_parser(
+        "scenarios", help="list named scenarios", description="List named scenarios."
+    )
+    _add_scenarios_arg(scen)
+
+    play = sub.add_parser(
+        "play",
+        help="print the exact bytes a scenario sends",
+        description="Compile a scenario file and print its wire plan.",
+    )
+    play.add_argument("file", help="scenario file (YAML or JSON; the first scenario is played)")
+    play.add_argument("--path", default="/v1/chat/completions", help="API path to render for")
+    play.add_argument("--no-stream", action="store_true", help="render the non-streamed answer")
+    play.add_argument("--seed", type=int, default=None, help="override the scenario seed")
+    play.add_argument("--message", default="Hello", help="the user message of the request")
+    play.add_argument("--model", default="gpt-4.1", help="the model of the request")
+    play.add_argument("--index", type=int, default=0, help="which scenario of the file (default 0)")
+    return parser
+
+
+def _load(paths: Sequence[str]) -> list[Any]:
+    if not paths:
+        return []  # no --scenarios: PyYAML and the loader stay off the start-up path
+    from mockserver.cli.loader import load_scenarios
+
+    out: list[Any] = []
+    for path in paths:
+        out.extend(load_scenarios(path))
+    return out
+
+
+def _stack_line_to_stderr() -> None:
+    """The stack line (`mockserver.stack` logger) goes to stderr: stdout keeps the start line
+    first and then one line per request."""
+    stack_log = logging.getLogger("mockserver.stack")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    stack_log.addHandler(handler)
+    stack_log.propagate = False
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from mockserver.core.scenario import REALISTIC_TIMING
+    from mockserver.faults import parse_faults
+    from mockserver.transport.security import check_bind
+    from mockserver.transport.server import MockServer
+    from mockserver.transport.state import ServerConfig
+
+    check_bind(args.host, args.admin_token)
+    if not 0.0 <= args.chaos <= 1.0:
+        raise ConfigError(f"--chaos must be between 0 and 1, got {args.chaos}")
+    faults = tuple(f for spec in args.fault for f in parse_faults(spec))
+    scenarios = _load(args.scenarios)
+    config = ServerConfig(
+        host=args.host,
+        api_key=args.api_key,
+        admin_token=args.admin_token,
+        chaos=args.chaos,
+        seed=args.seed,
+        timing=REALISTIC_TIMING if args.timing == "realistic" else None,
+        models=tuple(m for m in args.models.split(",") if m.strip()),
+        faults=faults,
+        scenario=args.scenario,
+        log=not args.quiet,
+    )
+    if args.scenario and args.scenario not in {s.name for s in scenarios}:
+        from mockserver.fixtures.library import builtin_scenarios
+
+        if args.scenario not in {s.name for s in builtin_scenarios()}:
+            raise ConfigError(
+                f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
+            )
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    _stack_line_to_stderr()
+    # the built-in library is read on first use; --scenarios files are read above and win
+    server = MockServer(args.host, args.port, config=config, http=args.http, loop=args.loop)
+    for scenario in scenarios:
+        server.state.add_library(scenario)
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    server.start()
+    print(f"mockserver listening on {server.url}", flush=True)
+    try:
+        while server.running:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def _faults() -> int:
+    from mockserver.faults import catalog
+
+    for entry in catalog():
+        params = ", ".join(
+            p["name"] + ("=" + "|".join(map(str, p["choices"])) if "choices" in p else "")
+            for p in entry["params"]
+        )
+        signature = f"{entry['name']}({params})" if params else entry["name"]
+        print(f"{signature}  [{entry['layer']}: {', '.join(entry['framings'])}]")
+        print(f"    {entry['symptom']}")
+    return 0
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    from mockserver.fixtures.library import builtin_scenarios
+
+    for scenario in list(builtin_scenarios()) + _load(args.scenarios):
+        faults = "; ".join(f.spec() for f in scenario.faults)
+        kinds = ", ".join(
+            f"error {r.error.status}" if r.error else ("ws" if r.ws else "stream")
+            for r in scenario.responses
+        )
+        print(f"{scenario.name or '(unnamed)'}: {kinds}{'  faults: ' + faults if faults else ''}")
+    return 0
+
+
+def _play(args: argparse.Namespace) -> int:
+    from mockserver.cli.playback import describe_timeline, plan_for_file
+
+    plan = plan_for_file(
+        args.file,
+        index=args.index,
+        api_path=args.path,
+        stream=not args.no_stream,
+        seed=args.seed,
+        message=args.message,
+        model=args.model,
+    )
+    sys.stdout.write(describe_timeline(plan))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "faults":
+            return _faults()
+        if args.command == "scenarios":
+            return _scenarios(args)
+        if args.command == "play":
+            return _play(args)
+    except (MockServerError, OSError) as exc:
+        print(f"mockserver: error: {exc}", file=sys.stderr)
+        return 2
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""The registry: every wire format, with the routes it serves, on one screen.
+
+A format's renderer module is imported the first time the format renders (`Format.renderer`):
+a server that never sees /v1/responses or /v1/messages never loads them. The transport's
+route table (transport/routing.py) is derived from `FORMATS`, so a format module plus its
+line here is all a new API needs (docs/architecture.md, "Adding a format").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mockserver.core.formats.base import JSON, JSON_LAYERS, SSE, Format, RoutePattern
+from mockserver.core.request import RequestView
+
+__all__ = ["FORMATS", "view_for"]
+
+_ALL = (
+    #      name, routes (path pattern, methods), framing, renderer module[, fault layers]
+    Format("chat", (RoutePattern("/v1/chat/completions"),), SSE, "chat"),
+    Format("completions", (RoutePattern("/v1/completions"),), SSE, "completions"),
+    Format("responses", (RoutePattern("/v1/responses"),), SSE, "responses"),
+    Format("messages", (RoutePattern("/v1/messages"),), SSE, "anthropic"),
+    Format("embeddings", (RoutePattern("/v1/embeddings"),), JSON, "embeddings_models:EMBEDDINGS",
+           JSON_LAYERS),
+    Format("models", (RoutePattern("/v1/models", ("GET",)),
+                      RoutePattern("/v1/models/{model:path}", ("GET", "DELETE"))),
+           JSON, "embeddings_models:MODELS", JSON_LAYERS),
+)
+
+#: format name -> Format
+FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in _ALL}
+
+
+def view_for(api: str, path: str, body: Mapping[str, Any],
+             params: Mapping[str, str] | None = None) -> RequestView:
+    """Validate `body` as format `api` reads it and return its view (raises `ApiError`)."""
+    view = FORMATS[api].renderer.view
+    if view is None:
+        raise ValueError(f"format {api!r} reads no request body")
+    return view(path, body, params or {})

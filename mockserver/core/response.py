@@ -1,0 +1,205 @@
+"""What one request gets, as frozen data: a scripted `Response` (text or chunks, tool calls,
+reasoning, finish reason, usage, a WebSocket script) or an `ErrorReply`.
+
+    Response ── text / chunks        streamed content (default: derived from the request);
+             │                        `chunks: {repeat: "tok", times: N}` is a long script
+             │                        held as one `Repeat`, never as N strings
+             ├── tool_calls           [ToolCall(name, arguments (the JSON string), id?)]
+             ├── error                ErrorReply(status, type, message, code, param, headers)
+             └── ws                   WebSocket script (list of server messages)
+
+A leaf of the core: the renderers, the faults and the pipeline read it, and `Scenario`
+(scenario.py) holds one or a sequence of them. `Response.from_dict` validates a document and
+names the file and field path of any error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+from mockserver.core.validate import Doc
+
+__all__ = ["Response", "ToolCall", "ErrorReply", "Repeat", "FINISH_REASONS"]
+
+FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter", "function_call")
+
+_RESPONSE_KEYS = (
+    "text",
+    "chunks",
+    "tool_calls",
+    "finish_reason",
+    "usage",
+    "error",
+    "ws",
+    "reasoning",
+)
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One tool call the assistant makes; `arguments` is the JSON string, as on the wire."""
+
+    name: str
+    arguments: str = "{}"
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    """An HTTP error answer (before any streaming): status, OpenAI error fields, extra headers."""
+
+    status: int = 500
+    type: str | None = None
+    message: str | None = None
+    code: str | None = None
+    param: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Repeat(Sequence[str]):
+    """The chunks `pieces` said over `times` times, in order: a long repetitive script in the
+    space of one repetition (`chunks: {repeat: "tok", times: 1000000}`). It reads like the
+    tuple it stands for (length, index, iteration) and renders as lazily as any stream."""
+
+    pieces: tuple[str, ...]
+    times: int
+
+    def __len__(self) -> int:
+        return len(self.pieces) * self.times
+
+    def __iter__(self) -> Iterator[str]:
+        return itertools.chain.from_iterable(itertools.repeat(self.pieces, self.times))
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("Repeat index out of range")
+        return self.pieces[index % len(self.pieces)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document form it was read from."""
+        one = self.pieces[0] if len(self.pieces) == 1 else list(self.pieces)
+        return {"repeat": one, "times": self.times}
+
+
+@dataclass(frozen=True)
+class Response:
+    """One scripted answer. An empty Response means the faithful default for the request."""
+
+    text: str | None = None
+    chunks: tuple[str, ...] | Repeat | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Mapping[str, Any] | None = field(default=None, compare=False)
+    reasoning: str | None = None
+    error: ErrorReply | None = None
+    ws: tuple[Any, ...] | None = None
+
+    @classmethod
+    def from_dict(cls, data: Any, *, where: str = "<python>", path: str = "response") -> Response:
+        if isinstance(data, Response):
+            return data
+        doc = Doc(data, where=where, path=path)
+        doc.check_keys(_RESPONSE_KEYS)
+        chunks = _chunks(doc)
+        if doc.has("text") and chunks is not None:
+            raise doc.error("chunks", "give either text or chunks, not both")
+        finish = doc.str("finish_reason")
+        if finish is not None and finish not in FINISH_REASONS:
+            raise doc.error("finish_reason", f"expected one of {', '.join(FINISH_REASONS)}")
+        usage = doc.get("usage")
+        if usage is not None and not isinstance(usage, Mapping):
+            raise doc.error("usage", "expected a mapping of token counts")
+        ws = doc.list("ws")
+        return cls(
+            text=doc.str("text"),
+            chunks=chunks,
+            tool_calls=_tool_calls(doc),
+            finish_reason=finish,
+            usage=dict(usage) if usage is not None else None,
+            reasoning=doc.str("reasoning"),
+            error=_error(doc) if doc.has("error") else None,
+            ws=tuple(ws) if ws is not None else None,
+        )
+
+
+def _chunks(doc: Doc) -> tuple[str, ...] | Repeat | None:
+    """`chunks`: a list of strings, or `{repeat: str | [str, ...], times: N}` (a Repeat)."""
+    value = doc.get("chunks")
+    if isinstance(value, Repeat):
+        return value
+    if isinstance(value, Mapping):
+        sub = doc.sub("chunks", value)
+        sub.check_keys(("repeat", "times"))
+        pieces = sub.get("repeat")
+        if isinstance(pieces, str):
+            pieces = [pieces]
+        if (not isinstance(pieces, Sequence) or isinstance(pieces, bytes) or not pieces
+                or not all(isinstance(p, str) for p in pieces)):
+            raise sub.error("repeat", f"expected a string or a non-empty list of strings, got "
+                                      f"{pieces!r}")
+        times = sub.int("times", minimum=1)
+        if times is None:
+            raise sub.error("times", "required: how many times to repeat (an integer >= 1)")
+        return Repeat(tuple(pieces), times)
+    chunks = doc.list("chunks")
+    if chunks is None:
+        return None
+    for i, chunk in enumerate(chunks):
+        if not isinstance(chunk, str):
+            raise doc.error("chunks", f"item {i} must be a string, got {chunk!r}")
+    return tuple(chunks)
+
+
+def _tool_calls(doc: Doc) -> tuple[ToolCall, ...]:
+    items = doc.list("tool_calls") or []
+    calls = []
+    for i, item in enumerate(items):
+        if isinstance(item, ToolCall):
+            calls.append(item)
+            continue
+        sub = Doc(item, where=doc.where, path=f"{doc.path}.tool_calls[{i}]")
+        sub.check_keys(("name", "arguments", "id"))
+        name = sub.str("name")
+        if not name:
+            raise sub.error("name", "a tool call needs a name")
+        arguments = sub.get("arguments", "{}")
+        if isinstance(arguments, Mapping):
+            arguments = json.dumps(arguments, separators=(", ", ": "))
+        if not isinstance(arguments, str):
+            raise sub.error("arguments", "expected the JSON string of the arguments")
+        calls.append(ToolCall(name=name, arguments=arguments, id=sub.str("id")))
+    return tuple(calls)
+
+
+def _error(doc: Doc) -> ErrorReply:
+    sub = doc.sub("error", doc.get("error"))
+    sub.check_keys(("status", "type", "message", "code", "param", "headers"))
+    status = sub.int("status", 500, minimum=100)
+    assert status is not None
+    if status > 599:
+        raise sub.error("status", f"expected an HTTP status 100-599, got {status}")
+    headers = sub.get("headers") or {}
+    if not isinstance(headers, Mapping):
+        raise sub.error("headers", "expected a mapping of header name to value")
+    return ErrorReply(
+        status=status,
+        type=sub.str("type"),
+        message=sub.str("message"),
+        code=sub.str("code"),
+        param=sub.str("param"),
+        headers=tuple((str(k).lower(), str(v)) for k, v in headers.items()),
+    )

@@ -1,0 +1,1 @@
+"""The WebSocket protocols, pure: ops in, ops out (see session.py)."""

@@ -1,0 +1,51 @@
+"""Wiring without code changes (SPEC 13): the SDKs' environment variables point at a test's lane.
+
+Application code usually builds its client from the environment (`OpenAI()`, LangChain's
+`ChatOpenAI()`, pydantic-ai's `OpenAIProvider()`, `anthropic.Anthropic()`, LiteLLM). For each
+test the `mockserver` fixture sets these variables to the test's own lane and restores every
+one of them (set, changed or absent) at teardown, so that code talks to the lane unchanged:
+
+    OPENAI_BASE_URL, OPENAI_API_BASE    http://HOST:PORT/lane/<id>/v1
+    OPENAI_API_KEY                      the fixture's api_key
+    ANTHROPIC_BASE_URL                  http://HOST:PORT/lane/<id>   (the SDK appends /v1)
+    ANTHROPIC_API_KEY                   the fixture's api_key
+
+Provider SDKs add their variables to `WIRING` as their routes land. Opt out per test with
+`@pytest.mark.mockserver(env=False)` or for the run with `--mockserver-no-env`.
+
+Each xdist worker is its own process with its own environment, and runs one test at a time,
+so the wiring never crosses between parallel tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+__all__ = ["NO_ENV_OPTION", "WIRING", "wired_values", "wire_environment"]
+
+NO_ENV_OPTION = "--mockserver-no-env"
+
+#: variable -> its value for a test, from the test's `MockserverFixture`
+WIRING: dict[str, Callable[[Any], str]] = {
+    "OPENAI_BASE_URL": lambda ms: str(ms.base_url),
+    "OPENAI_API_BASE": lambda ms: str(ms.base_url),  # LiteLLM and older LangChain read this one
+    "OPENAI_API_KEY": lambda ms: str(ms.api_key),
+    "ANTHROPIC_BASE_URL": lambda ms: str(ms.url),
+    "ANTHROPIC_API_KEY": lambda ms: str(ms.api_key),
+}
+
+
+def wired_values(ms: Any) -> dict[str, str]:
+    """The variables and values the fixture sets for the test behind `ms`."""
+    return {name: value(ms) for name, value in WIRING.items()}
+
+
+def wire_environment(ms: Any) -> pytest.MonkeyPatch:
+    """Set every wired variable for this test; `undo()` on the result restores them all."""
+    patch = pytest.MonkeyPatch()
+    for name, value in wired_values(ms).items():
+        patch.setenv(name, value)
+    return patch

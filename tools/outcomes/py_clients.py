@@ -1,0 +1,166 @@
+"""The Python clients of the outcome matrix: one function per client, `run(url, job) -> str`.
+
+Each reads one streamed answer the way the client's own docs show, with the matrix's common
+settings: no retries, the client's own timeout option set to `job["timeout"]` seconds, and
+guards for what is the caller's job rather than the client's (a chunk with no `choices`, a
+`None` delta), so an outcome measures the client, not the snippet. The text returned is what
+the client delivered; an exception is the finding. Imports are local: a client that is not
+installed is reported as skipped, and this module runs under any interpreter (the drift
+check's throwaway environment) with nothing from mockserver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["CLIENTS", "DISTRIBUTIONS"]
+
+PROMPT = "Hello"
+CHAT_MODEL = "gpt-4.1"
+CLAUDE_MODEL = "claude-sonnet-4.5"
+
+
+def _chat_text(chunks: Any) -> str:
+    text = ""
+    for chunk in chunks:
+        if chunk.choices:
+            text += chunk.choices[0].delta.content or ""
+    return text
+
+
+def openai_sync(url: str, job: dict[str, Any]) -> str:
+    import openai
+
+    with openai.OpenAI(base_url=url, api_key="sk-test", max_retries=0,
+                       timeout=job["timeout"]) as client:
+        stream = client.chat.completions.create(
+            model=CHAT_MODEL, messages=[{"role": "user", "content": PROMPT}], stream=True)
+        return _chat_text(stream)
+
+
+async def _openai_async(url: str, job: dict[str, Any]) -> str:
+    import openai
+
+    async with openai.AsyncOpenAI(base_url=url, api_key="sk-test", max_retries=0,
+                                  timeout=job["timeout"]) as client:
+        stream = await client.chat.completions.create(
+            model=CHAT_MODEL, messages=[{"role": "user", "content": PROMPT}], stream=True)
+        text = ""
+        async for chunk in stream:
+            if chunk.choices:
+                text += chunk.choices[0].delta.content or ""
+        return text
+
+
+def openai_async(url: str, job: dict[str, Any]) -> str:
+    return asyncio.run(_openai_async(url, job))
+
+
+def anthropic_sync(url: str, job: dict[str, Any]) -> str:
+    import anthropic
+
+    root = url[: -len("/v1")] if url.endswith("/v1") else url  # the SDK appends /v1/messages
+    with anthropic.Anthropic(base_url=root, api_key="sk-test", max_retries=0,
+                             timeout=job["timeout"]) as client:
+        with client.messages.stream(
+            model=CLAUDE_MODEL, max_tokens=256, messages=[{"role": "user", "content": PROMPT}]
+        ) as stream:
+            return "".join(stream.text_stream)
+
+
+def httpx_sse(url: str, job: dict[str, Any]) -> str:
+    import httpx
+    from httpx_sse import connect_sse
+
+    body = {"model": CHAT_MODEL, "stream": True, "messages": [{"role": "user", "content": PROMPT}]}
+    text = ""
+    with httpx.Client(timeout=job["timeout"]) as client, connect_sse(
+        client, "POST", f"{url}/chat/completions", json=body,
+        headers={"Authorization": "Bearer sk-test"},
+    ) as source:
+        for event in source.iter_sse():
+            if event.data == "[DONE]":
+                break
+            chunk = event.json()
+            for choice in chunk.get("choices") or []:
+                text += (choice.get("delta") or {}).get("content") or ""
+    return text
+
+
+def langchain_openai(url: str, job: dict[str, Any]) -> str:
+    from langchain_openai import ChatOpenAI
+
+    llm = ChatOpenAI(model=CHAT_MODEL, base_url=url, api_key="sk-test",  # type: ignore[arg-type]
+                     timeout=job["timeout"], max_retries=0)
+    return "".join(str(chunk.content) for chunk in llm.stream(PROMPT))
+
+
+async def _pydantic_ai(url: str, job: dict[str, Any]) -> str:
+    import openai
+    from pydantic_ai import Agent
+    from pydantic_ai.models.openai import OpenAIChatModel
+    from pydantic_ai.providers.openai import OpenAIProvider
+
+    client = openai.AsyncOpenAI(base_url=url, api_key="sk-test", max_retries=0,
+                                timeout=job["timeout"])
+    agent = Agent(OpenAIChatModel(CHAT_MODEL, provider=OpenAIProvider(openai_client=client)))
+    text = ""
+    async with agent.run_stream(PROMPT) as result:
+        async for delta in result.stream_text(delta=True):
+            text += delta
+    await client.close()
+    return text
+
+
+def pydantic_ai(url: str, job: dict[str, Any]) -> str:
+    return asyncio.run(_pydantic_ai(url, job))
+
+
+def websockets_chat(url: str, job: dict[str, Any]) -> str:
+    """The simple chat protocol on /v1/ws/chat with websockets' sync client."""
+    from websockets.sync.client import connect
+
+    ws_url = "ws" + url[len("http"):] + "/ws/chat"
+    timeout = job["timeout"]
+    text = ""
+    with connect(ws_url, open_timeout=timeout, close_timeout=timeout) as ws:
+        ws.send(json.dumps({"type": "auth", "api_key": "sk-test"}))
+        reply = json.loads(ws.recv(timeout=timeout))
+        if reply.get("type") != "auth_success":
+            raise RuntimeError(f"auth failed: {reply}")
+        ws.send(json.dumps({"type": "message", "model": CHAT_MODEL, "content": PROMPT,
+                            "stream": True}))
+        while True:
+            message = json.loads(ws.recv(timeout=timeout))
+            if message.get("type") == "chunk":
+                text += message.get("content") or ""
+            elif message.get("type") == "done":
+                return text
+            elif message.get("type") == "error":
+                raise RuntimeError(f"error message: {message.get('message')}")
+
+
+#: client name -> driver
+CLIENTS: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "openai-python": openai_sync,
+    "openai-python-async": openai_async,
+    "anthropic-python": anthropic_sync,
+    "httpx-sse": httpx_sse,
+    "langchain-openai": langchain_openai,
+    "pydantic-ai": pydantic_ai,
+    "websockets": websockets_chat,
+}
+
+#: client name -> the distributions whose versions are recorded (the first one is the client)
+DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "openai-python": ("openai", "httpx2"),
+    "openai-python-async": ("openai", "httpx2"),
+    "anthropic-python": ("anthropic", "httpx2"),
+    "httpx-sse": ("httpx-sse", "httpx"),
+    "langchain-openai": ("langchain-openai", "langchain-core", "openai"),
+    "pydantic-ai": ("pydantic-ai-slim", "openai"),
+    "websockets": ("websockets",),
+}
