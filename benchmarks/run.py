@@ -87,6 +87,34 @@ def external(name: str, script: str, ctx: Ctx) -> list[Row]:
             if isinstance(v, (int, float)) and not isinstance(v, bool)]
 
 
+class LoadSampler:
+    """The 1-minute load average every 10 s while the benchmarks run, per benchmark: how noisy
+    the machine was (other work on a 2-core machine moves absolute figures; see README)."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        import os
+        import threading
+
+        self.samples: dict[str, list[float]] = {}
+        self.current = "start"
+        self._stop = threading.Event()
+        self._every = every
+        self._read = os.getloadavg
+        self._thread = threading.Thread(target=self._run, name="load-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self.samples.setdefault(self.current, []).append(round(self._read()[0], 2))
+            if self._stop.wait(self._every):
+                return
+
+    def stop(self) -> dict[str, list[float]]:
+        self._stop.set()
+        self._thread.join(self._every + 1)
+        return self.samples
+
+
 def byte_compile() -> None:
     """Byte-compile the project's packages, as `pip install` does for an installed package:
     a checkout run with PYTHONDONTWRITEBYTECODE (or read-only) would otherwise compile every
@@ -135,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
+    load = LoadSampler()
     for name in names:
         t0 = time.perf_counter()
+        load.current = name
         print(f"[{name}]", flush=True)
         target = PEERS if name == "peers" else REGISTRY[name]
         try:
@@ -151,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         timings[name] = round(time.perf_counter() - t0, 1)
         print(f"  ({timings[name]:.1f} s)", flush=True)
     meta["seconds"] = {**timings, "total": round(time.perf_counter() - t_all, 1)}
+    meta["load_1min"] = samples = load.stop()
+    flat = [x for v in samples.values() for x in v]
+    print(f"load average (1 min, every 10 s): {min(flat):.1f}-{max(flat):.1f}; "
+          + ", ".join(f"{k} {min(v):.1f}-{max(v):.1f}" for k, v in samples.items()))
     print()
     print(render_table(rows))
     out = args.out or results / f"bench-{stamp}{'-quick' if args.quick else ''}.json"
