@@ -83,7 +83,8 @@ class Split(Fault):
                    LF is rewritten to CRLF first, so the cut exists)
     inside_utf8    cut inside every multi-byte UTF-8 character (needs non-ASCII text)
     Pauses of the plan stay where they are; consecutive writes between two pauses are re-cut
-    as one run, and each piece counts the events it completes. `gap_ms` is a minimum spacing
+    as one run (on a live stream, what arrived together), and each piece counts the events it
+    completes. `gap_ms` is a minimum spacing
     (`Sleep(since="write")`): each piece leaves at least `gap_ms` after the previous one went
     out, even when an earlier wake-up was late; the plan's pacing absorbs the difference.
     """
@@ -99,7 +100,7 @@ class Split(Fault):
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         out: list[Op] = []
         run: list[Write] = []
-        before = 0
+        before = ctx.state.get("before", 0)
         for op in ops:
             if isinstance(op, Write) and not op.raw and op.data:
                 run.append(op)
@@ -112,6 +113,7 @@ class Split(Fault):
                 before = op.events
             out.append(op)
         out += self._recut(run, before, ctx)
+        ctx.state["before"] = run[-1].events if run else before
         return out
 
     def _recut(self, run: list[Write], before: int, ctx: FaultContext) -> list[Op]:
