@@ -32,12 +32,13 @@ from mockserver.core.request import RequestView
 from mockserver.core.response import Response
 from mockserver.faults.base import Fault, FaultContext
 
-__all__ = ["compile_plan"]
+__all__ = ["compile_plan", "fault_context", "encoder_for"]
 
 
-def _ctx(
+def fault_context(
     request: RequestView, fmt: str, seed: int, index: int, fault: Fault, streaming: bool
 ) -> FaultContext:
+    """The context of the `index`-th fault of an answer: its own seeded random stream."""
     return FaultContext(
         request=request,
         fmt=fmt,
@@ -80,7 +81,8 @@ def compile_plan(
     if draft is None:
         draft = _draft(response or Response(), request, seed, model or request.model or "")
     streaming = draft.events is not None
-    contexts = [_ctx(request, draft.fmt, seed, i, f, streaming) for i, f in enumerate(faults)]
+    contexts = [fault_context(request, draft.fmt, seed, i, f, streaming)
+                for i, f in enumerate(faults)]
     pairs = list(zip(faults, contexts, strict=False))
     for fault, ctx in pairs:
         draft = fault.on_draft(draft, ctx)
@@ -92,7 +94,7 @@ def compile_plan(
     if draft.events is not None and not pairs:
         start = Start(draft.status, tuple(headers))
         return WirePlan(
-            ops=_lazy_stream(draft.events, _encoder(draft.fmt), start, timing, seed),
+            ops=_lazy_stream(draft.events, encoder_for(draft.fmt), start, timing, seed),
             scenario=scenario, faults=faults_spec, streaming=True,
         )
     if draft.events is not None:
@@ -102,7 +104,7 @@ def compile_plan(
         events = [serialize(e) for e in events]
         for fault, ctx in pairs:
             events = fault.on_events(events, ctx)
-        encode = _encoder(draft.fmt)
+        encode = encoder_for(draft.fmt)
         frames = [Frame(encode(e)) for e in events]
         for fault, ctx in pairs:
             frames = fault.on_frames(frames, ctx)
@@ -120,7 +122,7 @@ def compile_plan(
     return WirePlan(ops=tuple(ops), scenario=scenario, faults=faults_spec, streaming=streaming)
 
 
-def _encoder(fmt: str) -> Callable[[Event], bytes]:
+def encoder_for(fmt: str) -> Callable[[Event], bytes]:
     """How the stream's format frames one event (`Framing.encode`: SSE, NDJSON, ...)."""
     encode = FORMATS[fmt].framing.encode
     if encode is None:

@@ -101,22 +101,26 @@ class Split(Fault):
         out: list[Op] = []
         run: list[Write] = []
         before = ctx.state.get("before", 0)
+        # a live piece that ended inside a run: the run goes on, gap first
+        going_on = ctx.state.get("open", False)
         for op in ops:
             if isinstance(op, Write) and not op.raw and op.data:
                 run.append(op)
                 continue
-            out += self._recut(run, before, ctx)
+            out += self._recut(run, before, ctx, going_on)
+            going_on = False
             if run:
                 before = run[-1].events
             run = []
             if isinstance(op, Write):
                 before = op.events
             out.append(op)
-        out += self._recut(run, before, ctx)
-        ctx.state["before"] = run[-1].events if run else before
+        out += self._recut(run, before, ctx, going_on)
+        ctx.state.update(before=run[-1].events if run else before, open=bool(run) or going_on)
         return out
 
-    def _recut(self, run: list[Write], before: int, ctx: FaultContext) -> list[Op]:
+    def _recut(self, run: list[Write], before: int, ctx: FaultContext, going_on: bool
+               ) -> list[Op]:
         if not run:
             return []
         if self.mode == "between_cr_lf" and not any(b"\r\n" in w.data for w in run):
@@ -132,7 +136,7 @@ class Split(Fault):
         for end in cuts + [len(data)]:
             while ends and ends[0][0] <= end:
                 events = ends.pop(0)[1]
-            if out and self.gap_ms:
+            if (out or going_on) and self.gap_ms:
                 out.append(Sleep(self.gap_ms / 1000.0, since="write"))
             out.append(Write(data[start:end], events=events))
             start = end
