@@ -94,7 +94,7 @@ class _Reading:
         joined = "".join(self.pieces)
         return Response(
             text=joined if text and (joined or not calls) else None,
-            chunks=tuple(p for p in self.pieces if p) if not text and self.pieces else None,
+            chunks=None if text else tuple(p for p in self.pieces if p),
             tool_calls=calls,
             finish_reason=finish,
             usage=dict(self.usage) or None,

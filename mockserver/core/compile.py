@@ -49,6 +49,13 @@ def fault_context(
 
 
 def _draft(response: Response, request: RequestView, seed: int, model: str) -> Draft:
+    draft = _rendered(response, request, seed, model)
+    for name, value in response.headers:
+        draft.set_header(name, value)
+    return draft
+
+
+def _rendered(response: Response, request: RequestView, seed: int, model: str) -> Draft:
     if response.error is not None:
         return compile_error(response.error, request, seed)
     fmt = FORMATS[request.api]

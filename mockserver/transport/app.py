@@ -4,6 +4,7 @@
     API:  routing.api_route (the formats' routes) ─► gate (auth, body size, JSON, the format's
           view, model) ─► choose (SPEC 2.3 order) ─► compile_plan (pure)
           ─► http_player.play ─► journal + one log line
+          with --upstream, what no scenario answers ─► proxy.Proxy (transport/proxy.py)
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
 Every request is journaled (arrival order, what was sent, outcome). Bad input never raises
@@ -13,7 +14,7 @@ out of here: it becomes an OpenAI-format error plan and the server keeps serving
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
@@ -23,13 +24,17 @@ from mockserver.core.formats.embeddings_models import embeddings_body, model_obj
 from mockserver.core.plan import Start, WirePlan
 from mockserver.core.request import RequestView, parse_json_body
 from mockserver.core.response import ErrorReply
-from mockserver.errors import ApiError
+from mockserver.errors import ApiError, ConfigError
 from mockserver.transport import admin, chaos, gate
-from mockserver.transport.choose import choose
+from mockserver.transport.choose import Choice, choose
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
-from mockserver.transport.state import JournalEntry, ServerState
+from mockserver.transport.state import JournalEntry, ServerConfig, ServerState
+from mockserver.transport.upstreams import Forward, Upstream
+
+if TYPE_CHECKING:
+    from mockserver.transport.proxy import Proxy
 
 __all__ = ["MockApp"]
 
@@ -41,6 +46,12 @@ class MockApp:
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
+        self.proxy: Proxy | None = _proxy(state.config) if state.config.upstreams else None
+
+    async def aclose(self) -> None:
+        """Close what the app opened in the server's loop (the upstream client)."""
+        if self.proxy is not None:
+            await self.proxy.aclose()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
@@ -79,6 +90,9 @@ class MockApp:
         self.state.record(entry)
         try:
             plan = await self._plan(request, route, entry, lane_index)
+            if isinstance(plan, Forward):
+                await self._forward(plan, scope, receive, send, entry)
+                return
         except ApiError as exc:
             plan = self.error_plan(exc, route, request)
         except Exception as exc:  # noqa: BLE001 - any bug becomes a 500, the server keeps serving
@@ -105,6 +119,19 @@ class MockApp:
             note(played.outcome, played.bytes_sent)
         self.log_line(entry)
 
+    async def _forward(self, fwd: Forward, scope: dict[str, Any], receive: Any, send: Any,
+                       entry: JournalEntry) -> None:
+        """Let the upstream answer (SPEC 10); faults apply to its answer as it streams."""
+        assert self.proxy is not None
+        entry.scenario, entry.faults = fwd.scenario, tuple(f.spec() for f in fwd.faults)
+        try:
+            await self.proxy.play(fwd, scope, receive, send, entry)
+        except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
+            self.state.errors.append(exc)
+            entry.error, entry.outcome = repr(exc), "error"
+            log.exception("mockserver: failed while proxying")
+        self.log_line(entry)
+
     def log_line(self, entry: JournalEntry) -> None:
         if self.state.config.log:
             faults = ";".join(entry.faults) or "-"
@@ -127,13 +154,20 @@ class MockApp:
 
     async def _plan(
         self, request: Request, route: Route, entry: JournalEntry, index: int
-    ) -> WirePlan:
+    ) -> WirePlan | Forward:
         method, path = request.method, route.path
         origin = request.headers.get("origin")
         config = self.state.config
         if method == "OPTIONS":
             return gate.preflight_plan(self.state, request, route)
         found = api_route(path)
+        upstream = self.proxy.target(path) if self.proxy is not None else None
+        if upstream is not None and (found is None or found.format.name == "models"):
+            # no scenario answers these: the upstream's own routes and model list
+            api = found.format.name if found else "chat"
+            view = RequestView(api=api, path=path)
+            raw = await gate.read_body(request, config.max_body)
+            return self._forwarded(request, route, upstream, view, raw, index)
         if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
         api = found.format.name
@@ -150,20 +184,38 @@ class MockApp:
             body = models_body(self.state.models.listed())
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
                                 origin=origin)
+        raw = b""
         if get_form:
             entry.body = body_from_query(request.query_params)
         else:
-            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
-        view = view_for(api, path, entry.body, found.params)
+            raw = await gate.read_body(request, config.max_body)
+        try:
+            if not get_form:
+                entry.body = parse_json_body(raw)
+            view = view_for(api, path, entry.body, found.params)
+        except ApiError:
+            if upstream is None:
+                raise
+            # the upstream judges what it accepts (its own fields, its own errors)
+            body = entry.body if isinstance(entry.body, dict) else {}
+            view = RequestView(api=api, path=path, stream=body.get("stream") is True,
+                               model=body.get("model") if isinstance(body.get("model"), str)
+                               else None, body=body)
         info = self.state.models.get(view.model or "")
-        if info is None:
+        if info is None and upstream is None:
             raise gate.unknown_model(api, view.model or "")
         choice = choose(
             self.state, route, request.headers, model=view.model, index=index,
             draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
                                           chaos.pool_for(view)),
+            body=entry.body if isinstance(entry.body, dict) else None,
         )
         entry.scenario = choice.name
+        if upstream is not None and not choice.response.scripted:
+            # nothing scripted (no scenario, or one that only adds faults): the upstream answers
+            return self._forwarded(request, route, upstream, view, raw, index, choice)
+        if info is None:  # a scenario answers, in the mock's name: the mock's model rules
+            raise gate.unknown_model(api, view.model or "")
         response = choice.response
         if api == "embeddings":
             draft = (compile_error(response.error, view, choice.seed) if response.error
@@ -173,10 +225,26 @@ class MockApp:
                 scenario=choice.name,
             ))
         scenario_timing = choice.scenario.timing if choice.scenario else None
+        timing = None if config.fast else scenario_timing or config.timing
         return _with_fault_header(compile_plan(
-            view, response=response, seed=choice.seed, timing=scenario_timing or config.timing,
+            view, response=response, seed=choice.seed, timing=timing,
             faults=choice.faults, model=info.resolved, origin=origin, scenario=choice.name,
         ))
+
+    def _forwarded(self, request: Request, route: Route, upstream: Upstream, view: RequestView,
+                   raw: bytes, index: int, choice: Choice | None = None) -> Forward:
+        """What the upstream gets: the request as sent, and the faults chosen for it."""
+        if choice is None:  # no scenario can answer: only the faults (header, chaos, --fault)
+            choice = choose(self.state, route, request.headers, model=view.model, index=index,
+                            draw_chaos=lambda: chaos.draw(
+                                self.state.config.chaos, self.state.config.seed, route.lane,
+                                index, chaos.pool_for(view)))
+        return Forward(
+            upstream=upstream, view=view, method=request.method, path=route.path,
+            query=request.url.query, headers=[(k.lower(), v) for k, v in request.headers.items()],
+            body=raw, faults=list(choice.faults), seed=choice.seed, scenario=choice.name,
+            origin=request.headers.get("origin"),
+        )
 
     def _model_plan(self, method: str, model_id: str, request: Request) -> WirePlan:
         gate.check_auth(self.state.config.api_key, request.headers, "models")
@@ -192,6 +260,17 @@ class MockApp:
             raise ApiError(405, f"Method {method} not allowed.", code="method_not_allowed")
         return compile_plan(RequestView(api="models", path="/v1/models"),
                             draft=compile_json(body), origin=request.headers.get("origin"))
+
+
+def _proxy(config: ServerConfig) -> Proxy:
+    """The upstream proxy; httpx (the `proxy` extra) is needed only with --upstream."""
+    try:
+        from mockserver.transport.proxy import Proxy
+    except ImportError as exc:
+        if exc.name != "httpx":
+            raise
+        raise ConfigError("--upstream needs httpx: pip install 'mockserver[proxy]'") from None
+    return Proxy(config)
 
 
 def _with_fault_header(plan: WirePlan) -> WirePlan:

@@ -71,6 +71,14 @@ class _Server(uvicorn.Server):
         finally:
             self.ready.set()
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().shutdown(sockets)
+        finally:  # in the server's loop, where the app's clients (the proxy's) live
+            close = getattr(self.config.app, "aclose", None)
+            if close is not None:
+                await close()
+
 
 def _builtin_library() -> tuple[Scenario, ...]:
     from mockserver.fixtures.library import builtin_scenarios

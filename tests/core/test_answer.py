@@ -48,8 +48,10 @@ def _render(api: str, answer: Response, stream: bool):  # noqa: ANN202
 
 
 def _same(read: Response, content, text_joined: bool) -> None:  # noqa: ANN001
-    pieces = "".join(content.pieces) if text_joined else content.pieces
-    assert (read.text if text_joined else read.chunks) == (pieces or None)
+    if text_joined:
+        assert read.text == ("".join(content.pieces) if content.pieces else None)
+    else:
+        assert read.chunks == content.pieces
     assert [(c.name, json.loads(c.arguments)) for c in read.tool_calls] == [
         (c.name, json.loads(c.arguments)) for c in content.calls]
     assert read.finish_reason == content.finish_reason
