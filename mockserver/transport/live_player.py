@@ -41,25 +41,38 @@ async def _disconnected(receive: Any) -> None:
 async def until_disconnect(
     work: Awaitable[T], receive: Any, dropped: Callable[[], bool] = lambda: False,
 ) -> tuple[T | None, bool]:
-    """Run `work` until it ends or the client disconnects (then `work` is cancelled, which
-    closes the upstream response). Returns (result, client gone). When `work` ended by
-    dropping the socket itself (`dropped()`), waits (2 s at most) until uvicorn has noticed,
-    so it writes nothing more on that connection."""
-    task = asyncio.ensure_future(work)
-    watch = asyncio.ensure_future(_disconnected(receive))
+    """Await `work` in this task until it ends, or until the client disconnects: then this task
+    is cancelled (which closes the upstream response) and the cancellation is absorbed here.
+    Returns (result, client gone). When `work` ended by dropping the socket itself
+    (`dropped()`), waits (2 s at most) until uvicorn has noticed, so it writes nothing more on
+    that connection. One watcher task per request, no task for the work itself: the first byte
+    waits for nothing but the upstream."""
+    task = asyncio.current_task()
+    assert task is not None
+    state = {"gone": False, "done": False}
+
+    async def watch() -> None:
+        await _disconnected(receive)
+        state["gone"] = True
+        if not state["done"]:
+            task.cancel()
+
+    watcher = asyncio.ensure_future(watch())
     try:
-        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
-        if task.done():
-            result = task.result()
-            if dropped():
-                await asyncio.wait({watch}, timeout=2.0)
-            return result, False
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+        result = await work
+    except asyncio.CancelledError:
+        if not state["gone"]:
+            raise  # cancelled from outside (the server is stopping)
+        if hasattr(task, "uncancel"):  # Python >= 3.11: this cancellation is handled
+            task.uncancel()
         return None, True
     finally:
-        if not watch.done():
-            watch.cancel()
+        state["done"] = True
+    if dropped():
+        await asyncio.wait({watcher}, timeout=2.0)
+    if not watcher.done():
+        watcher.cancel()
+    return result, False
 
 
 class LivePlayer:

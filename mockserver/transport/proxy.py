@@ -16,8 +16,10 @@
       --record DIR ─► the Recorder gets the upstream's answer, timed
 
 Without faults a stream is passed on read by read, exactly as it arrives: nothing waits for an
-event to be complete. `httpx` is the client (the `proxy` extra); this module is imported only
-when `--upstream` is given.
+event to be complete. `httpx` is the client (the `proxy` extra), used through its one-method
+transport seam (`AsyncHTTPTransport.handle_async_request`: a pooled connection, streaming,
+no redirects or cookies, which a proxy must not follow or keep); this module is imported
+only when `--upstream` is given.
 """
 
 from __future__ import annotations
@@ -58,30 +60,30 @@ _OUTCOMES = {"clean": "completed", "hold": "completed", "reset": "reset", "abrup
 
 
 class Proxy:
-    """Owns the upstream client (one per server loop) and plays forwarded requests."""
+    """Owns the upstream connections (one pool per server loop) and plays forwarded
+    requests."""
 
     def __init__(self, config: ServerConfig) -> None:
         self.upstreams: tuple[Upstream, ...] = config.upstreams
         self.timeout = config.upstream_timeout
+        self.timeouts = dict.fromkeys(("connect", "read", "write", "pool"), self.timeout)
         self.recorder = Recorder(config.record_dir) if config.record_dir else None
-        self._client: httpx.AsyncClient | None = None
+        self._transport: httpx.AsyncHTTPTransport | None = None
 
     def target(self, path: str) -> Upstream | None:
         return pick(self.upstreams, path)
 
     @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:  # created in the server's loop, on first use
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout),
-                limits=httpx.Limits(max_connections=None, max_keepalive_connections=200),
-            )
-        return self._client
+    def transport(self) -> httpx.AsyncHTTPTransport:
+        if self._transport is None:  # created in the server's loop, on first use
+            self._transport = httpx.AsyncHTTPTransport(
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=200))
+        return self._transport
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client = self._client, None
-            await client.aclose()
+        if self._transport is not None:
+            transport, self._transport = self._transport, None
+            await transport.aclose()
 
     async def play(self, fwd: Forward, scope: dict[str, Any], receive: Any, send: Any,
                    entry: JournalEntry) -> Played:
@@ -160,12 +162,12 @@ class _Exchange:
     async def run(self) -> WirePlan | None:
         """Ask the upstream; returns the plan to play when the answer is not a live stream."""
         fwd, proxy = self.fwd, self.proxy
-        request = proxy.client.build_request(
-            fwd.method, self.url, headers=request_headers(fwd.headers), content=fwd.body)
+        request = httpx.Request(fwd.method, self.url, headers=request_headers(fwd.headers),
+                                content=fwd.body, extensions={"timeout": proxy.timeouts})
         if proxy.recorder is not None:
             self.recording = proxy.recorder.begin(fwd, self.url)
         try:
-            response = await proxy.client.send(request, stream=True)
+            response = await proxy.transport.handle_async_request(request)
         except httpx.TimeoutException:
             return proxy.error(fwd, 504, f"The upstream {self.url} did not answer within "
                                f"{proxy.timeout:g} s (--upstream-timeout).", "upstream_timeout")

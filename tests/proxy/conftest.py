@@ -3,6 +3,7 @@ paced upstream of paced_upstream.py), and a factory for proxies in front of them
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -55,9 +56,20 @@ def chat(text: str, *, stream: bool = True, **extra: Any) -> dict[str, Any]:
             "messages": [{"role": "user", "content": text}], **extra}
 
 
+def journal(server: MockServer, lane: str | None = None, timeout: float = 5.0) -> list[Any]:
+    """The journal once no entry is pending: a client may hold the last byte (an SDK stops at
+    `[DONE]`) before the proxy has recorded the outcome, as the plugin's journal waits too."""
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = server.requests(lane)
+        if all(e.outcome != "pending" for e in entries) or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.002)
+
+
 def sent_by(upstream: MockServer, text: str) -> Any:
     """The upstream's journal entry of the request whose last message was `text`."""
-    for entry in upstream.requests():
+    for entry in journal(upstream):
         messages = (entry.body or {}).get("messages") or [{}]
         if messages[-1].get("content") == text:
             return entry

@@ -12,7 +12,7 @@ import openai
 import pytest
 from httpx_sse import connect_sse
 
-from tests.proxy.conftest import chat, sent_by
+from tests.proxy.conftest import chat, journal, sent_by
 from tests.proxy.paced_upstream import events
 
 
@@ -31,7 +31,7 @@ def test_close_after_2_cuts_after_the_upstreams_second_event(upstream, proxy) ->
     server = proxy(upstream.url)
     client = _openai(server, default_headers={"X-Mock-Fault": "close(after=2, mode=clean)"})
     assert _text(client, "cut me short please") == "You"  # role chunk, then "You"
-    (entry,) = server.requests()
+    (entry,) = journal(server)
     assert entry.faults == ("close(after=2, mode=clean)",) and entry.proxied
     assert sum(1 for op in entry.plan.ops if getattr(op, "data", b"")) == 2
 
@@ -51,7 +51,7 @@ def test_a_cut_happens_while_the_upstream_is_still_streaming(paced, proxy) -> No
             finally:
                 paced.release()
                 assert got == b"".join(events()[:3])
-    assert server.requests()[0].outcome == "closed"
+    assert journal(server)[0].outcome == "closed"
 
 
 def test_malformed_json_at_3_breaks_the_upstreams_third_event(upstream, proxy) -> None:
@@ -60,7 +60,7 @@ def test_malformed_json_at_3_breaks_the_upstreams_third_event(upstream, proxy) -
     with pytest.raises(json.JSONDecodeError):
         _text(client, "break my third event")
     sent = sent_by(upstream, "break my third event").plan.writes()
-    got = server.requests()[0].plan.writes()
+    got = journal(server)[0].plan.writes()
     assert got[:2] == sent[:2] and got[2] != sent[2] and got[3:] == sent[3:]
 
 
@@ -71,7 +71,7 @@ def test_split_every_byte_reaches_a_buffering_client_unchanged(upstream, proxy) 
                          json=chat("split me"), headers={"x-mock-fault": "split"}) as source:
             reads = list(source.iter_sse())
     assert [e.data for e in reads][-1] == "[DONE]"
-    writes = server.requests()[0].plan.writes()
+    writes = journal(server)[0].plan.writes()
     assert all(len(w) == 1 for w in writes)  # every byte its own write
     assert b"".join(writes) == sent_by(upstream, "split me").plan.body()
 
@@ -88,12 +88,12 @@ def test_drip_and_keepalive_act_on_the_live_bytes(upstream, proxy) -> None:
     server = proxy(upstream.url)
     drip = _openai(server, default_headers={"X-Mock-Fault": "drip(bytes_per_s=200000, piece=64)"})
     assert _text(drip, "drip") == "You said: drip"
-    writes = server.requests()[0].plan.writes()
+    writes = journal(server)[0].plan.writes()
     assert max(len(w) for w in writes) <= 64
     assert b"".join(writes) == sent_by(upstream, "drip").plan.body()
     keep = _openai(server, default_headers={"X-Mock-Fault": "keepalive(every_ms=1)"})
     assert _text(keep, "keep alive") == "You said: keep alive"
-    writes = server.requests()[1].plan.writes()
+    writes = journal(server)[1].plan.writes()
     events = len(sent_by(upstream, "keep alive").plan.writes())
     assert writes.count(b": keep-alive\n\n") == events - 1  # one between each two events
 
@@ -109,8 +109,8 @@ def test_every_fault_source_reaches_proxied_requests(upstream, proxy) -> None:
     named = openai.OpenAI(base_url=server.url + "/scenario/fault-missing_done/v1", api_key="x",
                           max_retries=0, timeout=10)
     assert _text(named, "named source") == "You said: named source"
-    assert b"[DONE]" not in server.requests()[-1].plan.body()
-    assert server.requests("lane-faults")[0].faults == ("close(after=2, mode=clean)",)
+    assert b"[DONE]" not in journal(server)[-1].plan.body()
+    assert journal(server, "lane-faults")[0].faults == ("close(after=2, mode=clean)",)
 
 
 def test_server_wide_faults_and_chaos_reach_proxied_requests(upstream, proxy) -> None:
@@ -120,7 +120,7 @@ def test_server_wide_faults_and_chaos_reach_proxied_requests(upstream, proxy) ->
     assert _text(_openai(server), "server-wide") == "You"
     chaotic = proxy(upstream.url, chaos=1.0, seed=3)
     response = httpx.post(chaotic.url + "/v1/chat/completions", json=chat("chaos"), timeout=10)
-    (entry,) = chaotic.requests()
+    (entry,) = journal(chaotic)
     assert entry.scenario == "chaos" and entry.faults and entry.proxied
     assert response.headers.get("x-mock-fault") == entry.faults[0] or response.status_code >= 400
 
@@ -156,7 +156,7 @@ def test_an_upstream_cut_is_passed_on_and_journaled(paced, proxy) -> None:
             for chunk in response.iter_raw():
                 got += chunk
     assert got == b"".join(events()[:3])
-    (entry,) = server.requests()
+    (entry,) = journal(server)
     assert entry.outcome == "upstream_closed" and "cut" in (entry.error or "")
 
 
@@ -170,4 +170,4 @@ def test_an_upstream_cut_with_faults_is_passed_on_too(paced, proxy) -> None:
             got = b"".join(response.iter_raw())
             done.set()
     assert not done.is_set() or got  # the read raised: the cut reached the client
-    assert server.requests()[0].outcome == "upstream_closed"
+    assert journal(server)[0].outcome == "upstream_closed"

@@ -10,7 +10,7 @@ import anthropic
 import httpx
 import openai
 
-from tests.proxy.conftest import chat, sent_by
+from tests.proxy.conftest import chat, journal, sent_by
 from tests.proxy.paced_upstream import WORDS, events
 
 
@@ -22,7 +22,7 @@ def test_a_proxied_stream_is_the_upstreams_bytes_exactly(upstream, proxy) -> Non
     assert sent.plan is not None
     assert got.status_code == 200 and got.content == sent.plan.body()
     assert got.headers["x-request-id"] == sent.plan.start.header("x-request-id")
-    (entry,) = server.requests()
+    (entry,) = journal(server)
     assert entry.proxied and entry.upstream == upstream.url + "/v1/chat/completions"
     assert entry.to_dict()["proxied"] is True and entry.outcome == "completed"
 
@@ -49,7 +49,7 @@ def test_lane_prefix_is_stripped_and_headers_pass_except_hop_by_hop_and_mock_one
     assert sent.headers["authorization"] == "Bearer sk-test"
     assert sent.headers["x-custom"] == "kept"
     assert "x-mock-token" not in sent.headers
-    assert server.requests("t1")[0].upstream == upstream.url + "/v1/chat/completions"
+    assert journal(server, "t1")[0].upstream == upstream.url + "/v1/chat/completions"
 
 
 def test_route_prefixes_pick_their_upstream(upstream, paced, proxy) -> None:
@@ -75,7 +75,7 @@ def test_sdks_stream_through_the_proxy(upstream, proxy) -> None:
     with claude.messages.stream(model="claude-sonnet-4.5", max_tokens=50,
                                 messages=[{"role": "user", "content": "claude sdk"}]) as s:
         assert s.get_final_text() == "You said: claude sdk"
-    assert [e.path for e in server.requests()] == [
+    assert [e.path for e in journal(server)] == [
         "/v1/chat/completions", "/v1/responses", "/v1/messages"]
 
 

@@ -10,7 +10,7 @@ import json
 import httpx
 
 from mockserver.sse import decode_all
-from tests.proxy.conftest import chat
+from tests.proxy.conftest import chat, journal
 
 STREAMS = 200
 #: faults that change how the bytes arrive, not what the events say
@@ -49,7 +49,7 @@ def test_200_concurrent_proxied_streams_arrive_ungarbled(upstream, proxy) -> Non
         events = decode_all([body])
         assert events[-1].data == "[DONE]", i
         assert _text(events) == f"You said: stream number {i}", i
-    entries = server.requests()
+    entries = journal(server)
     assert len(entries) == STREAMS
     assert {e.outcome for e in entries} == {"completed"}
     assert all(e.proxied for e in entries)

@@ -16,7 +16,7 @@ from mockserver import MockServer
 from mockserver.cli.loader import load_scenarios
 from mockserver.core.plan import Sleep
 from mockserver.transport.state import ServerConfig
-from tests.proxy.conftest import chat
+from tests.proxy.conftest import chat, journal
 from tests.proxy.paced_upstream import SECRET, WORDS
 
 KEYS = {
@@ -73,7 +73,7 @@ def test_a_recorded_stream_replays_the_same_text_with_its_timing(paced, proxy, t
         started = time.monotonic()
         assert ask(replayer) == "".join(WORDS)
         took = time.monotonic() - started
-        (entry,) = replay.requests()
+        (entry,) = journal(replay)
         assert entry.scenario == doc["name"] and not entry.proxied
         paced_for = entry.plan.total_sleep()
         assert paced_for == pytest.approx((doc["timing"]["first_token_ms"] + sum(gaps)) / 1000)
@@ -81,7 +81,7 @@ def test_a_recorded_stream_replays_the_same_text_with_its_timing(paced, proxy, t
     with _replay_server(tmp_path, fast=True) as fast:
         assert ask(openai.OpenAI(base_url=fast.base_url, api_key="x", max_retries=0)) == \
             "".join(WORDS)
-        assert not any(isinstance(op, Sleep) for op in fast.requests()[0].plan.ops)
+        assert not any(isinstance(op, Sleep) for op in journal(fast)[0].plan.ops)
 
 
 def test_recordings_replay_on_every_route_and_without_a_stream(upstream, proxy, tmp_path
@@ -101,7 +101,7 @@ def test_recordings_replay_on_every_route_and_without_a_stream(upstream, proxy, 
                                          messages=[{"role": "user", "content": "anthropic"}])
         assert message.content[0].text == "You said: anthropic"  # recorded stream, replayed whole
         other = httpx.post(replay.url + "/v1/chat/completions", json=chat("not recorded"))
-        assert other.status_code == 200 and replay.requests()[-1].scenario is None
+        assert other.status_code == 200 and journal(replay)[-1].scenario is None
 
 
 def test_an_upstream_cut_is_recorded_as_a_cut(paced, proxy, tmp_path) -> None:

@@ -11,7 +11,7 @@ import httpx
 import openai
 import pytest
 
-from tests.proxy.conftest import chat
+from tests.proxy.conftest import chat, journal
 
 
 def _closed_port() -> int:
@@ -39,8 +39,8 @@ def test_an_unreachable_upstream_is_a_502_naming_it(proxy) -> None:
                                messages=[{"role": "user", "content": "hi"}])
     assert raised_claude.value.status_code == 502
     assert raised_claude.value.body["type"] == "error"  # Anthropic's own shape
-    assert [e.status for e in server.requests()] == [502, 502, 502]
-    assert server.requests()[0].outcome == "completed" and server.requests()[0].proxied
+    assert [e.status for e in journal(server)] == [502, 502, 502]
+    assert journal(server)[0].outcome == "completed" and journal(server)[0].proxied
 
 
 def test_a_silent_upstream_is_a_504_after_the_timeout(paced, proxy) -> None:
