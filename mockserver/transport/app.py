@@ -135,10 +135,11 @@ class MockApp:
     def log_line(self, entry: JournalEntry) -> None:
         if self.state.config.log:
             faults = ";".join(entry.faults) or "-"
+            upstream = f" upstream={entry.upstream}" if entry.upstream else ""
             log.info(
-                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s",
+                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s%s",
                 entry.method, entry.path, entry.lane, entry.scenario or "-", faults,
-                entry.status, entry.outcome,
+                entry.status, entry.outcome, upstream,
             )
 
     def error_plan(self, exc: ApiError, route: Route, request: Request) -> WirePlan:
@@ -166,6 +167,7 @@ class MockApp:
             # no scenario answers these: the upstream's own routes and model list
             api = found.format.name if found else "chat"
             view = RequestView(api=api, path=path)
+            gate.check_auth(config.api_key, request.headers, api)
             raw = await gate.read_body(request, config.max_body)
             return self._forwarded(request, route, upstream, view, raw, index)
         if found is None:

@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from mockserver.core.answer import read_stream
+from mockserver.core.answer import payload_of, read_stream
 from mockserver.core.compile import compile_plan
 from mockserver.core.content import resolve
 from mockserver.core.draft import Draft
@@ -266,6 +266,9 @@ class _Exchange:
         script = read_stream(self.fwd.view.api, events)
         head.content = resolve(script, self.fwd.view, self.fwd.seed)
         head.events = events
+        named = (payload_of(e.data) for e in events)  # the upstream's own model name
+        head.model = next((p["model"] for p in named if isinstance(p, dict)
+                           and isinstance(p.get("model"), str)), head.model)
         plan = self.proxy._compile(self.fwd, head)
         if self.cut and plan.close.mode == "clean":  # pass the upstream's cut on
             plan = WirePlan(ops=(*tuple(plan.ops)[:-1], Close("abrupt")), scenario=plan.scenario,
