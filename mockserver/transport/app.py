@@ -169,7 +169,9 @@ class MockApp:
             view = RequestView(api=api, path=path)
             gate.check_auth(config.api_key, request.headers, api)
             raw = await gate.read_body(request, config.max_body)
-            return self._forwarded(request, route, upstream, view, raw, index)
+            forward = self._forwarded(request, route, upstream, view, raw, index)
+            forward.known_route = found is not None and api != "models"
+            return forward
         if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
         api = found.format.name

@@ -164,7 +164,7 @@ class _Exchange:
         fwd, proxy = self.fwd, self.proxy
         request = httpx.Request(fwd.method, self.url, headers=request_headers(fwd.headers),
                                 content=fwd.body, extensions={"timeout": proxy.timeouts})
-        if proxy.recorder is not None:
+        if proxy.recorder is not None and fwd.known_route:  # a route a replay can answer
             self.recording = proxy.recorder.begin(fwd, self.url)
         try:
             response = await proxy.transport.handle_async_request(request)

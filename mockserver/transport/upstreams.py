@@ -32,7 +32,7 @@ _HOP_BY_HOP = frozenset({
     "te", "trailer", "trailers", "transfer-encoding", "upgrade",
 })
 #: request headers the proxy sets itself (httpx writes host and content-length)
-_REQUEST_OWN = frozenset({"host", "content-length", "accept-encoding", "x-mock-token"})
+_REQUEST_OWN = frozenset({"host", "content-length", "accept-encoding", "expect"})
 #: response headers the proxy re-makes: the body is re-framed, uncompressed, CORS is ours
 _RESPONSE_OWN = frozenset({"content-length", "content-encoding", "date"})  # uvicorn dates
 
@@ -68,6 +68,8 @@ class Forward:
     seed: int = 0
     scenario: str | None = None  # "chaos" when chaos drew the fault
     origin: str | None = None
+    #: the path is a route of one of the mock's formats (a recording of it can be replayed)
+    known_route: bool = True
 
 
 def parse_upstream(value: str) -> Upstream:

@@ -97,3 +97,16 @@ def test_a_stream_reaches_the_client_while_the_upstream_is_still_sending(paced, 
     assert ready.is_set(), "the first events did not arrive before the last was sent"
     assert b"".join(got) == b"".join(events())
     assert "".join(WORDS) == "Hello from a paced upstream"
+
+
+def test_a_client_that_leaves_mid_stream_ends_the_upstream_request(paced, proxy) -> None:
+    server = proxy(paced.url)
+    with httpx.Client(timeout=10) as client, client.stream(
+            "POST", server.url + "/v1/chat/completions", json=chat("leaving"),
+            headers={"x-paced": "hold"}) as response:
+        next(response.iter_raw())  # the first event, then the client goes away
+    try:
+        (entry,) = journal(server)
+        assert entry.outcome == "client_disconnected" and entry.proxied
+    finally:
+        paced.release()
