@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = ["REDACTED", "redact_headers", "redact_url", "redact_text", "redact_value",
            "looks_like_key"]
@@ -92,9 +91,17 @@ def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def redact_url(url: str) -> str:
-    """The URL with secret-looking query values (and any userinfo) replaced."""
-    parts = urlsplit(url)
-    query = [(k, REDACTED if _secret_name(k) or looks_like_key(v) else v)
-             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), parts.fragment))
+    """The URL with secret-looking query values (and any `user:password@`) replaced. Plain
+    string work on the URL as sent (values stay percent-encoded; a key needs no decoding to
+    look like one)."""
+    base, mark, query = url.partition("?")
+    scheme, sep, rest = base.partition("://")
+    if sep:
+        host, slash, path = rest.partition("/")
+        base = f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"
+    params = []
+    for pair in query.split("&") if query else ():
+        name, eq, value = pair.partition("=")
+        secret = eq and (_secret_name(name) or looks_like_key(value))
+        params.append(f"{name}={REDACTED}" if secret else pair)
+    return base + mark + "&".join(params)

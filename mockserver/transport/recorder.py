@@ -21,15 +21,11 @@ import logging
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mockserver.core.live_frames import Framer, framer_for
 from mockserver.core.recording import Exchange, document
 from mockserver.errors import ConfigError
-from mockserver.transport.upstreams import request_headers
-
-if TYPE_CHECKING:
-    from mockserver.transport.proxy import Forward
+from mockserver.transport.upstreams import Forward, request_headers
 
 __all__ = ["Recorder", "Recording"]
 
