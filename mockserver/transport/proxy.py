@@ -90,7 +90,7 @@ class Proxy:
         url = entry.upstream = fwd.upstream.target(fwd.path, fwd.query)
         replaced = replaced_answer(fwd.view, fwd.view.api, fwd.faults, fwd.seed)
         if replaced is not None:
-            return await self._play_plan(self._compile(fwd, replaced), scope, receive, send,
+            return await self._play_plan(self.compile(fwd, replaced), scope, receive, send,
                                          entry)
         exchange = _Exchange(self, fwd, url, scope, send, entry)
         plan, gone = await until_disconnect(exchange.run(), receive,
@@ -101,12 +101,14 @@ class Proxy:
                          else None)
         return Played(entry.outcome, exchange.player.sent)
 
-    def _compile(self, fwd: Forward, draft: Draft, *, faults: bool = True) -> WirePlan:
+    def compile(self, fwd: Forward, draft: Draft, *, faults: bool = True) -> WirePlan:
+        """A whole answer (a JSON body, a buffered stream, an error) as a plan, faults applied
+        as to a script, `x-mock-fault` naming them."""
         chosen = fwd.faults if faults else []
         plan = compile_plan(fwd.view, draft=draft, seed=fwd.seed, faults=chosen,
                             origin=fwd.origin, scenario=fwd.scenario)
         if chosen and plan.start is not None:
-            ops = [op if op is not plan.start else type(op)(
+            ops = [op if not isinstance(op, Start) else Start(
                 op.status, (*op.headers, ("x-mock-fault", "; ".join(plan.faults))))
                 for op in plan.ops]
             plan = WirePlan(ops=tuple(ops), scenario=plan.scenario, faults=plan.faults,
@@ -125,7 +127,7 @@ class Proxy:
     def error(self, fwd: Forward, status: int, message: str, code: str) -> WirePlan:
         """502/504 in the route's own error shape."""
         reply = ErrorReply(status=status, type="upstream_error", message=message, code=code)
-        return self._compile(fwd, compile_error(reply, fwd.view, fwd.seed), faults=False)
+        return self.compile(fwd, compile_error(reply, fwd.view, fwd.seed), faults=False)
 
 
 class _Exchange:
@@ -203,11 +205,15 @@ class _Exchange:
         head = Draft(response.status_code, headers, events=(), fmt=fwd.view.api,
                      model=fwd.view.model or "")
         if framer is None and ("json" in content_type or "content-length" in response.headers):
-            body = await response.aread()
+            try:
+                body = await response.aread()
+            except httpx.HTTPError as exc:  # cut or silent before its body was complete
+                return self.proxy.error(fwd, 502, f"The upstream {self.url} did not send its "
+                                        f"whole answer: {exc!r}", "upstream_cut")
             if self.recording is not None:
                 self.recording.body(body)
             head.events, head.body = None, body
-            return self.proxy._compile(fwd, head)
+            return self.proxy.compile(fwd, head)
         if framer is not None and any(f.needs_whole_stream() for f in fwd.faults):
             return await self._buffered(response, head, framer)
         await self._live(response, head, framer if fwd.faults else None)
@@ -269,7 +275,7 @@ class _Exchange:
         named = (payload_of(e.data) for e in events)  # the upstream's own model name
         head.model = next((p["model"] for p in named if isinstance(p, dict)
                            and isinstance(p.get("model"), str)), head.model)
-        plan = self.proxy._compile(self.fwd, head)
+        plan = self.proxy.compile(self.fwd, head)
         if self.cut and plan.close.mode == "clean":  # pass the upstream's cut on
             plan = WirePlan(ops=(*tuple(plan.ops)[:-1], Close("abrupt")), scenario=plan.scenario,
                             faults=plan.faults, streaming=True)
