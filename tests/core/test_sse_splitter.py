@@ -21,7 +21,7 @@ def _split(reads: list[bytes]) -> list[tuple[bytes, object]]:
     return blocks + splitter.flush()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_blocks_join_to_the_body_and_carry_the_decoders_events(data: st.DataObject) -> None:
     body = data.draw(sse_bytes(max_events=6))

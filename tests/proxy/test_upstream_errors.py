@@ -65,3 +65,18 @@ def test_bad_upstream_options_are_refused_with_a_clear_error() -> None:
         with pytest.raises(ConfigError, match=re.escape(words)):
             parse_upstream(value)
     assert parse_upstream("/api/=http://h:1/base/").url == "http://h:1/base"
+
+
+def test_without_httpx_the_proxy_says_how_to_get_it(monkeypatch) -> None:
+    import sys
+
+    from mockserver import MockServer
+    from mockserver.errors import ConfigError
+    from mockserver.transport.state import ServerConfig
+    from mockserver.transport.upstreams import parse_upstream
+
+    monkeypatch.delitem(sys.modules, "mockserver.transport.proxy", raising=False)
+    monkeypatch.setitem(sys.modules, "httpx", None)  # as if the `proxy` extra were missing
+    config = ServerConfig(upstreams=(parse_upstream("http://127.0.0.1:9"),))
+    with pytest.raises(ConfigError, match=re.escape("pip install 'mockserver[proxy]'")):
+        MockServer(config=config)
