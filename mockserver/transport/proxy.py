@@ -47,6 +47,7 @@ from mockserver.transport.state import JournalEntry, ServerConfig
 from mockserver.transport.upstreams import (
     Forward,
     Upstream,
+    parse_upstream,
     pick,
     request_headers,
     response_headers,
@@ -64,7 +65,8 @@ class Proxy:
     requests."""
 
     def __init__(self, config: ServerConfig) -> None:
-        self.upstreams: tuple[Upstream, ...] = config.upstreams
+        self.upstreams = tuple(  # `Upstream`s, or the `--upstream` strings from Python
+            u if isinstance(u, Upstream) else parse_upstream(str(u)) for u in config.upstreams)
         self.timeout = config.upstream_timeout
         self.timeouts = dict.fromkeys(("connect", "read", "write", "pool"), self.timeout)
         self.recorder = Recorder(config.record_dir) if config.record_dir else None

@@ -46,7 +46,8 @@ class ServerConfig:
     log: bool = False
     #: entries kept per lane; older ones are dropped so a long `serve` stays flat in memory
     journal_limit: int = 1000
-    #: `--upstream`: where requests no scenario answers are forwarded (transport/upstreams.py)
+    #: `--upstream`: where requests no scenario answers are forwarded, as `[PREFIX=]URL`
+    #: strings or `transport.upstreams.Upstream`s
     upstreams: tuple[Any, ...] = ()
     #: `--upstream-timeout`: seconds to connect, and between reads, before a 504 or a cut
     upstream_timeout: float = 60.0

@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 
 from mockserver import MockServer
-from mockserver.transport.state import ServerConfig
-from mockserver.transport.upstreams import parse_upstream
 from tests.proxy.paced_upstream import PacedUpstream
 
 
@@ -39,9 +37,7 @@ def proxy() -> Iterator[Callable[..., MockServer]]:
 
         def start(*upstreams: str, **config: Any) -> MockServer:
             config.setdefault("upstream_timeout", 10.0)
-            parsed = tuple(parse_upstream(value) for value in upstreams)
-            server = stack.enter_context(MockServer(config=ServerConfig(upstreams=parsed,
-                                                                        **config)))
+            server = stack.enter_context(MockServer(upstreams=upstreams, **config))
             servers.append(server)
             return server
 
