@@ -69,7 +69,7 @@ class LiveStream:
 
     def __init__(
         self, request: RequestView, head: Draft, *, faults: Sequence[Fault] = (), seed: int = 0,
-        origin: str | None = None,
+        origin: str | None = None, encode: Callable[[Event], bytes] | None = None,
     ) -> None:
         self.head = head
         self.origin = origin
@@ -79,7 +79,9 @@ class LiveStream:
         ]
         self.wire = sorted(self.pairs, key=lambda p: p[0].wire_order)
         self._hydrate = any(type(f).on_payload is not Fault.on_payload for f in self.faults)
-        self._encode = _encoder(head.fmt)
+        # how a changed event is written back: the body's own framing (the framer's), else
+        # the format's
+        self._encode = encode or _encoder(head.fmt)
         self._seen: dict[tuple[int, str], int] = {}  # events given to each (fault, stage) hook
         self.count = 0  # counted frames so far: `Write.events`
         self.closed = False

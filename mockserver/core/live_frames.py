@@ -18,6 +18,7 @@ from typing import Protocol
 
 from mockserver.core.answer import kind_of
 from mockserver.core.events import Event
+from mockserver.core.formats.base import sse_bytes
 from mockserver.sse.decoder import ServerSentEvent
 from mockserver.sse.splitter import EventSplitter
 
@@ -33,8 +34,12 @@ class LiveFrame:
 
 
 class Framer(Protocol):
+    """Cuts a body into frames (`feed`, then `flush` at its end) and writes an event back in
+    the same framing (`encode`, for the events a fault changed)."""
+
     def feed(self, data: bytes) -> list[LiveFrame]: ...
     def flush(self) -> list[LiveFrame]: ...
+    def encode(self, event: Event) -> bytes: ...
 
 
 class SSEFramer:
@@ -60,6 +65,9 @@ class SSEFramer:
     def flush(self) -> list[LiveFrame]:
         return self._frames(self._splitter.flush())
 
+    def encode(self, event: Event) -> bytes:
+        return sse_bytes(event)
+
 
 class NDJSONFramer:
     """Newline-delimited JSON: one frame per line; blank lines are not events."""
@@ -82,6 +90,9 @@ class NDJSONFramer:
     def flush(self) -> list[LiveFrame]:
         rest, self._rest = self._rest, b""
         return [self._frame(rest)] if rest else []
+
+    def encode(self, event: Event) -> bytes:
+        return (event.data or "").encode() + b"\n"
 
 
 def framer_for(content_type: str | None, fmt: str) -> Framer | None:

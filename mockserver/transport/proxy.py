@@ -216,7 +216,8 @@ class _Exchange:
                 self.recording.body(body)
             head.events, head.body = None, body
             return self.proxy.compile(fwd, head)
-        if framer is not None and any(f.needs_whole_stream() for f in fwd.faults):
+        if framer is not None and fwd.known_route and any(
+                f.needs_whole_stream() for f in fwd.faults):
             return await self._buffered(response, head, framer)
         await self._live(response, head, framer if fwd.faults else None)
         return None
@@ -241,7 +242,8 @@ class _Exchange:
         """Play the stream as it arrives. Without a framer (no faults, or a body type we do
         not frame) every read is passed on as it came."""
         stream = LiveStream(self.fwd.view, head, faults=self.fwd.faults, seed=self.fwd.seed,
-                            origin=self.fwd.origin)
+                            origin=self.fwd.origin,
+                            encode=framer.encode if framer is not None else None)
         start = stream.start()
         self.status = next((op.status for op in start if isinstance(op, Start)), None)
         await self._play(start)

@@ -9,6 +9,7 @@ seconds apart, and lets a test choose misbehaviour per request with the `x-paced
     x-paced: cut=N       close the socket after N events, without the chunked terminator
     x-paced: silent      read the request, then answer nothing (until the server stops)
     x-paced: secret      also answer with `set-cookie` and an `x-upstream-token` holding SECRET
+    x-paced: ndjson      an Ollama-style NDJSON stream (`ndjson_lines()`) instead of SSE
 
 Every request is kept (`requests`: method, path, headers, body). Bounded: `stop()` closes
 the server and every connection (their tasks are cancelled and awaited); the thread is
@@ -23,7 +24,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["PacedUpstream", "WORDS", "SECRET"]
+__all__ = ["PacedUpstream", "WORDS", "SECRET", "events", "ndjson_lines"]
 
 WORDS = ["Hello", " from", " a", " paced", " upstream"]
 SECRET = "sk-upstream-9c1f4e7a2b8d6053ef19"
@@ -41,6 +42,15 @@ def events() -> list[bytes]:
     out = [_chunk({"role": "assistant", "content": ""})]
     out += [_chunk({"content": word}) for word in WORDS]
     return out + [_chunk({}, "stop"), b"data: [DONE]\n\n"]
+
+
+def ndjson_lines() -> list[bytes]:
+    """Ollama's /api/chat stream: one JSON object per line, the last with `"done": true`."""
+    lines = [{"model": "paced-1", "message": {"role": "assistant", "content": word},
+              "done": False} for word in WORDS]
+    lines.append({"model": "paced-1", "message": {"role": "assistant", "content": ""},
+                  "done": True, "done_reason": "stop"})
+    return [json.dumps(line, separators=(",", ":")).encode() + b"\n" for line in lines]
 
 
 @dataclass
@@ -124,11 +134,12 @@ class PacedUpstream:
         extra = ""
         if mode == "secret":
             extra = f"set-cookie: session={SECRET}\r\nx-upstream-token: {SECRET}\r\n"
-        writer.write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n"
+        kind = "application/x-ndjson" if mode == "ndjson" else "text/event-stream; charset=utf-8"
+        writer.write((f"HTTP/1.1 200 OK\r\ncontent-type: {kind}\r\n"
                       "transfer-encoding: chunked\r\nx-request-id: req_paced\r\n"
                       f"{extra}\r\n").encode())
         cut = int(mode[4:]) if mode.startswith("cut=") else None
-        stream = events()
+        stream = ndjson_lines() if mode == "ndjson" else events()
         for i, data in enumerate(stream):
             if cut is not None and i == cut:
                 return  # the socket is aborted without the chunked terminator

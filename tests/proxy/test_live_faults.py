@@ -13,7 +13,7 @@ import pytest
 from httpx_sse import connect_sse
 
 from tests.proxy.conftest import chat, journal, sent_by
-from tests.proxy.paced_upstream import events
+from tests.proxy.paced_upstream import events, ndjson_lines
 
 
 def _openai(server, **kw) -> openai.OpenAI:  # noqa: ANN001
@@ -171,3 +171,20 @@ def test_an_upstream_cut_with_faults_is_passed_on_too(paced, proxy) -> None:
             done.set()
     assert not done.is_set() or got  # the read raised: the cut reached the client
     assert journal(server)[0].outcome == "upstream_closed"
+
+
+def test_faults_act_on_ndjson_lines_of_a_route_the_mock_does_not_know(paced, proxy) -> None:
+    """Ollama's native /api/chat streams NDJSON: each line is an event, counted and faulted
+    like an SSE event, and a changed line is written back as a line."""
+    server = proxy(f"/api={paced.url}")
+    got = httpx.post(server.url + "/api/chat", json={"model": "llama3.2"}, timeout=10,
+                     headers={"x-paced": "ndjson", "x-mock-fault": "malformed_json(at=2)"})
+    lines = got.content.split(b"\n")
+    sent = ndjson_lines()
+    assert len(lines) == len(sent) + 1 and lines[-1] == b""
+    assert lines[0] + b"\n" == sent[0] and lines[2:-1] == [s[:-1] for s in sent[2:]]
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(lines[1])
+    cut = httpx.post(server.url + "/api/chat", json={"model": "llama3.2"}, timeout=10,
+                     headers={"x-paced": "ndjson", "x-mock-fault": "close(after=2, mode=clean)"})
+    assert cut.content == b"".join(sent[:2])
