@@ -85,7 +85,11 @@ class NDJSONFramer:
     def feed(self, data: bytes) -> list[LiveFrame]:
         lines = (self._rest + data).split(b"\n")
         self._rest = lines.pop()
-        return [self._frame(line + b"\n") for line in lines]
+        out = [self._frame(line + b"\n") for line in lines]
+        if len(self._rest) > 1 << 20:  # a line without end in sight: passed on, uncounted
+            out.append(LiveFrame(self._rest))
+            self._rest = b""
+        return out
 
     def flush(self) -> list[LiveFrame]:
         rest, self._rest = self._rest, b""

@@ -8,6 +8,10 @@ block's bytes come with the event it dispatched, or None (a comment, a `retry:`-
 keep-alive). Joined, the blocks are exactly the input; their events are exactly what the
 decoder alone would give for the whole body.
 
+Memory stays bounded: bytes that have not ended a block after `max_block` (1 MiB) are passed
+on as they are, as a block that dispatched nothing so far (the decoder keeps its place, so
+the event still dispatches, with the block that ends it).
+
     >>> s = EventSplitter()
     >>> s.feed(b": hi\\n\\ndata: 1\\n")
     [(b': hi\\n\\n', None)]
@@ -34,10 +38,11 @@ _BLANK_LINE = re.compile(rb"(?:\r\n|\r(?!\n)|\n)(?:\r\n|\r|\n)")
 class EventSplitter:
     """Incremental: `feed(bytes)` returns the blocks completed so far, `flush()` the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_block: int = 1 << 20) -> None:
         self._decoder = SSEDecoder()
         self._buffer = b""
         self._scanned = 0  # where the next search for a blank line may start
+        self.max_block = max_block
 
     def feed(self, data: bytes) -> list[tuple[bytes, ServerSentEvent | None]]:
         buffer = self._buffer + data if self._buffer else data
@@ -54,6 +59,9 @@ class EventSplitter:
             out.append(self._block(buffer[start:end]))
             start = pos = end
         self._buffer = buffer[start:]
+        if len(self._buffer) > self.max_block:  # no blank line in sight: pass it on as it is
+            out.append(self._block(self._buffer[:-2]))
+            self._buffer = self._buffer[-2:]  # a CR/LF pair may still span the cut
         self._scanned = len(self._buffer)
         return out
 

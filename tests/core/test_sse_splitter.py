@@ -46,3 +46,13 @@ def test_an_unterminated_last_block_is_passed_on_without_an_event() -> None:
     splitter = EventSplitter()
     assert splitter.feed(b"data: [DONE]\n") == []
     assert splitter.flush() == [(b"data: [DONE]\n", None)]
+
+
+def test_a_block_without_end_in_sight_is_passed_on_and_still_dispatches() -> None:
+    splitter = EventSplitter(max_block=64)
+    body = b"data: " + b"x" * 200 + b"\n\ndata: y\n\n"
+    blocks = [block for i in range(0, len(body), 10) for block in splitter.feed(body[i:i + 10])]
+    blocks += splitter.flush()
+    assert b"".join(raw for raw, _ in blocks) == body
+    assert max(len(raw) for raw, _ in blocks) <= 64 + 10
+    assert [e.data for _, e in blocks if e is not None] == ["x" * 200, "y"]
