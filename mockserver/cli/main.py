@@ -228,7 +228,7 @@ def _faults() -> int:
             for p in entry["params"]
         )
         signature = f"{entry['name']}({params})" if params else entry["name"]
-        print(f"{signature}  [{entry['layer']}]")
+        print(f"{signature}  [{entry['layer']}: {', '.join(entry['framings'])}]")
         print(f"    {entry['symptom']}")
     return 0
 
