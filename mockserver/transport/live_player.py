@@ -39,22 +39,23 @@ async def _disconnected(receive: Any) -> None:
 
 
 async def until_disconnect(
-    work: Awaitable[T], receive: Any, dropped: Callable[[], bool] = lambda: False,
+    work: Awaitable[T], receive: Any, *, ended: Callable[[], bool] = lambda: False,
+    dropped: Callable[[], bool] = lambda: False,
 ) -> tuple[T | None, bool]:
-    """Await `work` in this task until it ends, or until the client disconnects: then this task
-    is cancelled (which closes the upstream response) and the cancellation is absorbed here.
-    Returns (result, client gone). When `work` ended by dropping the socket itself
-    (`dropped()`), waits (2 s at most) until uvicorn has noticed, so it writes nothing more on
-    that connection. One watcher task per request, no task for the work itself: the first byte
-    waits for nothing but the upstream."""
+    """Await `work` in this task until it ends, or until the client disconnects before the
+    response ended (`ended()`): then this task is cancelled (which closes the upstream
+    response) and the cancellation is absorbed here. Returns (result, client gone). When
+    `work` ended by dropping the socket itself (`dropped()`), waits (2 s at most) until
+    uvicorn has noticed, so it writes nothing more on that connection. One watcher task per
+    request, no task for the work itself: the first byte waits for nothing but the upstream."""
     task = asyncio.current_task()
     assert task is not None
     state = {"gone": False, "done": False}
 
     async def watch() -> None:
         await _disconnected(receive)
-        state["gone"] = True
-        if not state["done"]:
+        if not state["done"] and not ended():  # a client leaving after the end changes nothing
+            state["gone"] = True
             task.cancel()
 
     watcher = asyncio.ensure_future(watch())

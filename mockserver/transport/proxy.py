@@ -95,8 +95,10 @@ class Proxy:
             return await self._play_plan(self.compile(fwd, replaced), scope, receive, send,
                                          entry)
         exchange = _Exchange(self, fwd, url, scope, send, entry)
+        player = exchange.player
         plan, gone = await until_disconnect(exchange.run(), receive,
-                                            lambda: exchange.player.dropped)
+                                            ended=lambda: player.outcome is not None,
+                                            dropped=lambda: player.dropped)
         if plan is not None:
             return await self._play_plan(plan, scope, receive, send, entry)
         exchange.journal("client_disconnected" if gone or exchange.player.outcome is None

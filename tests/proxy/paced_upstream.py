@@ -137,6 +137,7 @@ class PacedUpstream:
         kind = "application/x-ndjson" if mode == "ndjson" else "text/event-stream; charset=utf-8"
         writer.write((f"HTTP/1.1 200 OK\r\ncontent-type: {kind}\r\n"
                       "transfer-encoding: chunked\r\nx-request-id: req_paced\r\n"
+                      "connection: close\r\n"  # one request per connection
                       f"{extra}\r\n").encode())
         cut = int(mode[4:]) if mode.startswith("cut=") else None
         stream = ndjson_lines() if mode == "ndjson" else events()
