@@ -13,6 +13,7 @@ out of here: it becomes an OpenAI-format error plan and the server keeps serving
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -217,7 +218,12 @@ class MockApp:
         entry.scenario = choice.name
         if upstream is not None and not choice.response.scripted:
             # nothing scripted (no scenario, or one that only adds faults): the upstream answers
-            return self._forwarded(request, route, upstream, view, raw, index, choice)
+            forward = self._forwarded(request, route, upstream, view, raw, index, choice)
+            if get_form:  # an EventSource's GET: the upstream gets the POST it stands for
+                forward.method, forward.query = "POST", ""
+                forward.body = json.dumps(entry.body).encode()
+                forward.headers.append(("content-type", "application/json"))
+            return forward
         if info is None:  # a scenario answers, in the mock's name: the mock's model rules
             raise gate.unknown_model(api, view.model or "")
         response = choice.response

@@ -188,3 +188,14 @@ def test_faults_act_on_ndjson_lines_of_a_route_the_mock_does_not_know(paced, pro
     cut = httpx.post(server.url + "/api/chat", json={"model": "llama3.2"}, timeout=10,
                      headers={"x-paced": "ndjson", "x-mock-fault": "close(after=2, mode=clean)"})
     assert cut.content == b"".join(sent[:2])
+
+
+def test_an_eventsource_get_reaches_the_upstream_as_the_post_it_stands_for(upstream, proxy
+                                                                           ) -> None:
+    server = proxy(upstream.url)
+    got = httpx.get(server.url + "/scenario/fault-missing_done/v1/chat/completions",
+                    params={"prompt": "from a browser"}, timeout=10)
+    assert got.status_code == 200 and b"[DONE]" not in got.content
+    sent = sent_by(upstream, "from a browser")
+    assert sent.method == "POST" and sent.body["stream"] is True
+    assert got.content == sent.plan.body().replace(b"data: [DONE]\n\n", b"")
