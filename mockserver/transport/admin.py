@@ -4,10 +4,14 @@
     GET  /_mock/catalog                {"faults": [...], "scenarios": [...]}
     POST /_mock/scenarios[?lane=ID]    JSON or YAML body, one scenario or a list -> 201 {"ids"}
     GET  /_mock/scenarios[?lane=ID]    the lane's queue
-    GET  /_mock/journal[?lane=ID]      {"requests": [...]} in arrival order
+    GET  /_mock/journal[?lane=ID]      {"requests": [...]} in arrival order (with --state,
+                                       also "evicted": entries the journal's bounds dropped)
     POST /_mock/reset[?lane=ID]        clear queues and journals
 
-A bad scenario gets 422 with the field path in `param`. With `--admin-token`, every admin call,
+Queues and journals come from the app's lane store, so with `--state` any worker answers for
+all of them. A bad scenario gets 422 with the field path in `param`; a store that refuses
+(400 `state_required`: several workers without --state) or cannot reach its state (503
+`state_unavailable`) answers in the same shape. With `--admin-token`, every admin call,
 and every request that carries an X-Mock-* header, needs `Authorization: Bearer <token>` (or
 `X-Mock-Token: <token>`); `security.check_bind` refuses a non-loopback address without one.
 """
@@ -21,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from mockserver.core.scenario import Scenario
-from mockserver.errors import ConfigError
+from mockserver.errors import ApiError, ConfigError
 from mockserver.faults import catalog
 from mockserver.transport.routing import Route
 from mockserver.transport.security import token_ok
@@ -34,9 +38,10 @@ _ENDPOINTS = {"health": ("GET",), "catalog": ("GET",), "scenarios": ("GET", "POS
 
 
 def _error(
-    status: int, message: str, *, param: str | None = None, code: str | None = None
+    status: int, message: str, *, param: str | None = None, code: str | None = None,
+    type: str = "invalid_request_error",
 ) -> JSONResponse:
-    body = {"message": message, "type": "invalid_request_error", "param": param, "code": code}
+    body = {"message": message, "type": type, "param": param, "code": code}
     return JSONResponse({"error": body}, status_code=status)
 
 
@@ -64,12 +69,16 @@ def _parse_body(raw: bytes, content_type: str) -> Any:
 
 async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
     request = Request(scope, receive)
-    response = await _dispatch(app, request, route)
+    try:
+        response = await _dispatch(app, request, route)
+    except ApiError as exc:  # from the lane store: refused (no shared state) or unreachable
+        response = _error(exc.status, exc.message, param=exc.param, code=exc.code,
+                          type=exc.type)
     await response(scope, receive, send)
 
 
 async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
-    state = app.state
+    state, lanes = app.state, app.lanes
     if not token_ok(request.headers, state.config.admin_token):
         return _error(401, "The admin API needs Authorization: Bearer <admin token>.",
                       code="invalid_admin_token")
@@ -93,20 +102,18 @@ async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
             "scenarios": [describe_scenario(s) for s in state.library.values()],
         })
     if name == "journal":
-        entries = state.journal(chosen)
-        return JSONResponse({"requests": [e.to_dict() for e in entries]})
+        page = await lanes.journal(chosen)
+        return JSONResponse(page.to_dict())
     if name == "reset":
-        state.reset(chosen)
+        await lanes.reset(chosen)
         return JSONResponse({"status": "ok", "lane": chosen})
     lane = chosen or DEFAULT_LANE
     if method == "GET":
-        with state.lock:
-            queue = [q.describe() for q in state.lane(lane).queue]
-        return JSONResponse({"lane": lane, "scenarios": queue})
-    return await _enqueue(state, request, lane)
+        return JSONResponse({"lane": lane, "scenarios": await lanes.queue(lane)})
+    return await _enqueue(state, lanes, request, lane)
 
 
-async def _enqueue(state: Any, request: Request, lane: str) -> JSONResponse:
+async def _enqueue(state: Any, lanes: Any, request: Request, lane: str) -> JSONResponse:
     raw = await request.body()
     if len(raw) > state.config.max_body:
         return _error(413, "Scenario body too large.", code="request_too_large")
@@ -127,5 +134,5 @@ async def _enqueue(state: Any, request: Request, lane: str) -> JSONResponse:
             prefix = f"[{i}]." if isinstance(doc, list) else ""
             return _error(422, str(exc), param=f"{prefix}{exc.path}" if exc.path else None,
                           code="invalid_scenario")
-    ids = state.enqueue(lane, scenarios)
+    ids = await lanes.enqueue(lane, scenarios)
     return JSONResponse({"ids": ids, "lane": lane}, status_code=201)

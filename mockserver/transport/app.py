@@ -28,6 +28,7 @@ from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
+from mockserver.transport.lane_store import LaneStore, LocalLanes
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
 
@@ -37,10 +38,12 @@ log = logging.getLogger("mockserver")
 
 
 class MockApp:
-    """ASGI application over a `ServerState`."""
+    """ASGI application over a `ServerState` (config, library, models) and a `LaneStore`
+    (lanes, queues, journal: in this process by default, or shared, see lane_store.py)."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(self, state: ServerState, lanes: LaneStore | None = None) -> None:
         self.state = state
+        self.lanes: LaneStore = lanes if lanes is not None else LocalLanes(state)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
@@ -71,13 +74,13 @@ class MockApp:
             await admin.handle(self, scope, receive, send, route)
             return
         request = Request(scope, receive)
-        lane_index, number = self.state.next_request(route.lane)
         entry = JournalEntry(
-            index=number, method=request.method, path=scope["path"], lane=route.lane,
+            index=-1, method=request.method, path=scope["path"], lane=route.lane,
             headers={k.lower(): v for k, v in request.headers.items()}, body=None,
         )
-        self.state.record(entry)
         try:
+            lane_index, entry.index = await self.lanes.next_request(route.lane)
+            await self.lanes.opened(entry)
             plan = await self._plan(request, route, entry, lane_index)
         except ApiError as exc:
             plan = self.error_plan(exc, route, request)
@@ -103,6 +106,8 @@ class MockApp:
             log.exception("mockserver: failed while playing a plan")
         else:
             note(played.outcome, played.bytes_sent)
+        if entry.index >= 0:
+            await self.lanes.closed(entry)
         self.log_line(entry)
 
     def log_line(self, entry: JournalEntry) -> None:
@@ -132,7 +137,7 @@ class MockApp:
         origin = request.headers.get("origin")
         config = self.state.config
         if method == "OPTIONS":
-            return gate.preflight_plan(self.state, request, route)
+            return await gate.preflight_plan(self.state, self.lanes, request, route)
         found = api_route(path)
         if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
@@ -158,8 +163,8 @@ class MockApp:
         info = self.state.models.get(view.model or "")
         if info is None:
             raise gate.unknown_model(api, view.model or "")
-        choice = choose(
-            self.state, route, request.headers, model=view.model, index=index,
+        choice = await choose(
+            self.state, self.lanes, route, request.headers, model=view.model, index=index,
             draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
                                           chaos.pool_for(view)),
         )

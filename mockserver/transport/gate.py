@@ -11,6 +11,7 @@ from mockserver.core import cors
 from mockserver.core.plan import Close, Start, WirePlan
 from mockserver.errors import ApiError
 from mockserver.faults import Fault
+from mockserver.transport.lane_store import LaneStore
 from mockserver.transport.routing import Route
 from mockserver.transport.state import ServerState
 
@@ -71,7 +72,9 @@ def unknown_model(api: str, model: str) -> ApiError:
                     code="model_not_found")
 
 
-def preflight_plan(state: ServerState, request: Request, route: Route) -> WirePlan:
+async def preflight_plan(
+    state: ServerState, lanes: LaneStore, request: Request, route: Route
+) -> WirePlan:
     """CORS preflight: 204 with permissive headers, unless the scenario chosen by URL (or the
     lane's next queued one, peeked without using it) carries a fault that breaks it. A browser
     sends no custom header values on a preflight, so X-Mock-Fault cannot reach it."""
@@ -80,7 +83,7 @@ def preflight_plan(state: ServerState, request: Request, route: Route) -> WirePl
     if name and name in state.library:
         faults = state.library[name].faults
     else:
-        taken = state.take(route.lane, route.path, None, peek=True)
+        taken = await lanes.take(route.lane, route.path, None, peek=True)
         if taken is not None:
             faults = taken[0].faults
     faults = tuple(faults) + tuple(state.config.faults)
