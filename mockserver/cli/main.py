@@ -2,7 +2,7 @@
 
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
-                 [--api-key KEY] [--admin-token TOKEN] [--quiet]
+                 [--api-key KEY] [--admin-token TOKEN] [--workers N] [--state URL] [--quiet]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
 mockserver scenarios [--scenarios PATH]
 mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
@@ -85,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TOKEN",
         help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N processes answering on the port (SO_REUSEPORT, Linux); lanes then need --state",
+    )
+    serve.add_argument(
+        "--state",
+        metavar="URL",
+        help="keep lanes, queues and the journal in Redis, shared by every worker and machine: "
+        "redis://HOST:PORT/DB (needs the redis extra)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
     sub.add_parser("faults", help="list the fault catalogue", description="List every fault.")
@@ -128,6 +141,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.transport.state import ServerConfig
 
     check_bind(args.host, args.admin_token)
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {args.workers}")
     if not 0.0 <= args.chaos <= 1.0:
         raise ConfigError(f"--chaos must be between 0 and 1, got {args.chaos}")
     faults = tuple(f for spec in args.fault for f in parse_faults(spec))
@@ -152,6 +167,8 @@ def _serve(args: argparse.Namespace) -> int:
                 f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
             )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    if args.workers > 1 or args.state:
+        return _serve_workers(args, config, scenarios)
     # the built-in library is read on first use; --scenarios files are read above and win
     server = MockServer(args.host, args.port, config=config)
     for scenario in scenarios:
@@ -170,6 +187,29 @@ def _serve(args: argparse.Namespace) -> int:
         pass
     finally:
         server.stop()
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, config: Any, scenarios: list[Any]) -> int:
+    """`serve --workers N` and/or `--state URL` (transport/workers.py)."""
+    from mockserver.transport.workers import WorkerSpec, serve
+
+    lanes = "lane operations refused (no --state)"
+    if args.state:
+        from mockserver.transport.redis_store import check_state_url, redacted
+
+        warning = check_state_url(args.state)
+        if warning:
+            print(f"mockserver: warning: {warning}", file=sys.stderr, flush=True)
+        lanes = f"lanes in {redacted(args.state)}"
+    spec = WorkerSpec(config=config, host=args.host, port=args.port, workers=args.workers,
+                      state_url=args.state, scenarios=tuple(scenarios))
+
+    def announce(port: int) -> None:
+        print(f"mockserver listening on http://{args.host}:{port}", flush=True)
+        print(f"mockserver: {args.workers} worker(s), {lanes}", file=sys.stderr, flush=True)
+
+    serve(spec, announce)
     return 0
 
 
