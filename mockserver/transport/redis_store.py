@@ -310,4 +310,4 @@ class RedisLanes:
         await self._do(clear_all)
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.redis.aclose(close_connection_pool=True)
