@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
@@ -83,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--admin-token",
         metavar="TOKEN",
-        help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
+        default=os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
+        help="require Bearer TOKEN on /_mock/ (mandatory off loopback; default: the "
+        "MOCKSERVER_ADMIN_TOKEN environment variable, as in the container image)",
     )
     serve.add_argument(
         "--workers",
