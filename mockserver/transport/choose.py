@@ -89,7 +89,10 @@ async def choose(
             raise ApiError(404, f"Unknown scenario {name!r}; known scenarios: {known}",
                            param="x-mock-scenario", code="unknown_scenario")
         choice.scenario, choice.name = scenario, name
-        choice.use = await lanes.library_use(route.lane, name)
+        if len(scenario.responses) > 1 or scenario.seed is not None:
+            # which use this is only matters to a sequence or a seeded scenario; not counting
+            # the others spares a shared store (Redis) one call per request
+            choice.use = await lanes.library_use(route.lane, name)
     else:
         taken = await lanes.take(route.lane, route.path, model)
         if taken is not None:
