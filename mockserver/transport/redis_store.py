@@ -69,10 +69,14 @@ def redacted(url: str) -> str:
 def check_state_url(url: str) -> str | None:
     """Raise ConfigError for a URL no worker could use (scheme, form, missing package);
     return a warning when Redis does not answer yet (lanes answer 503 until it does)."""
-    scheme = urlsplit(url).scheme
-    if scheme not in ("redis", "rediss", "unix"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
         raise ConfigError(f"--state {redacted(url)}: expected redis://HOST:PORT/DB "
                           "(or rediss://, unix://)")
+    database = parts.path.strip("/")
+    if parts.scheme != "unix" and database and not database.isdigit():
+        raise ConfigError(f"--state {redacted(url)}: the database (/DB) must be a number, "
+                          f"got {database!r}")
     if aioredis is None:
         raise ConfigError("--state redis://... needs the redis package: "
                           "pip install 'mockserver[redis]'")

@@ -25,6 +25,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -67,8 +68,9 @@ class WorkerSpec:
 
 def reuseport_socket(host: str, port: int) -> socket.socket:
     """A TCP socket bound to (host, port) with SO_REUSEPORT (not listening yet)."""
-    if not hasattr(socket, "SO_REUSEPORT"):
-        raise ConfigError("--workers > 1 needs SO_REUSEPORT (Linux)")
+    if not sys.platform.startswith("linux") or not hasattr(socket, "SO_REUSEPORT"):
+        raise ConfigError("--workers > 1 needs Linux: it spreads connections over the "
+                          "workers with SO_REUSEPORT")
     family, kind, proto, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
@@ -135,8 +137,16 @@ def run_worker(spec: WorkerSpec, index: int, ready: Callable[[int], None]) -> No
         raise ServerError(f"could not listen on {spec.host}:{spec.port}")
 
 
-def _child(spec: WorkerSpec, index: int, report: Any) -> None:
+def _end_with(parent: int) -> None:
+    """SIGTERM this worker once its supervisor is gone (killed without stopping it)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _child(spec: WorkerSpec, index: int, report: Any, parent: int) -> None:
     """The entry point of a spawned worker: serve, and say on `report` when ready or why not."""
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     try:
         run_worker(spec, index, lambda port: report.send(("ready", index, os.getpid())))
     except BaseException as exc:  # noqa: BLE001 - told to the supervisor, then the worker ends
@@ -155,7 +165,7 @@ class _Supervisor:
 
     def start(self, index: int) -> None:
         reader, writer = self.ctx.Pipe(duplex=False)
-        proc = self.ctx.Process(target=_child, args=(self.spec, index, writer),
+        proc = self.ctx.Process(target=_child, args=(self.spec, index, writer, os.getpid()),
                                 name=f"mockserver-worker-{index}")
         proc.start()
         writer.close()

@@ -147,13 +147,15 @@ class Served:
         deadline = time.monotonic() + STOP_S
         while _group_alive(self.proc.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
+        left_behind = _group_alive(self.proc.pid)
+        if left_behind:  # first, so the pipes they hold close and the readers end
+            os.killpg(self.proc.pid, signal.SIGKILL)
         for reader in self._readers:
             reader.join(STOP_S)
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
-        if _group_alive(self.proc.pid):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        if left_behind:
             raise AssertionError("mockserver serve left worker processes behind")
 
     def lane_url(self, lane: str) -> str:
