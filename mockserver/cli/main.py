@@ -199,7 +199,7 @@ def _serve_workers(args: argparse.Namespace, config: Any, scenarios: list[Any]) 
 
     lanes = "lane operations refused (no --state)"
     if args.state:
-        from mockserver.transport.redis_store import check_state_url, redacted
+        from mockserver.transport.redis_url import check_state_url, redacted
 
         warning = check_state_url(args.state)
         if warning:

@@ -45,9 +45,6 @@ class JournalPage:
 class LaneStore(Protocol):
     """Lanes, their queues and counters, and the journal, wherever they are kept."""
 
-    #: where the state lives, for messages: "memory" or the Redis URL without its password
-    where: str
-
     async def next_request(self, lane: str) -> tuple[int, int]:
         """(index within the lane, global arrival number) of a new request. The global
         number is negative when the request cannot be journaled (shared state unreachable
@@ -86,8 +83,6 @@ class LaneStore(Protocol):
 
 class LocalLanes:
     """The in-process store: `ServerState` behind the `LaneStore` interface."""
-
-    where = "memory"
 
     def __init__(self, state: ServerState) -> None:
         self.state = state

@@ -24,7 +24,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from mockserver.core.plan import WirePlan
 from mockserver.core.scenario import Scenario, scenario_to_dict
@@ -32,6 +31,7 @@ from mockserver.errors import ApiError, ConfigError
 from mockserver.transport import redis_scripts as lua
 from mockserver.transport.journal_bounds import JournalBounds, bounded_body, entry_json
 from mockserver.transport.lane_store import JournalPage
+from mockserver.transport.redis_url import redacted
 from mockserver.transport.state import DEFAULT_LANE, JournalEntry
 
 try:
@@ -44,7 +44,7 @@ try:
 except ImportError:  # pragma: no cover - exercised by the CLI's message
     aioredis = None  # type: ignore[assignment]
 
-__all__ = ["RedisLanes", "redacted", "check_state_url", "RETRY_AFTER_S", "SENT_OPS"]
+__all__ = ["RedisLanes", "RETRY_AFTER_S", "SENT_OPS"]
 
 log = logging.getLogger("mockserver")
 T = TypeVar("T")
@@ -54,46 +54,6 @@ RETRY_AFTER_S = 0.25
 #: how many ops of what was sent the shared journal keeps per entry (the rest is counted)
 SENT_OPS = 12
 _CACHE_MAX = 256  # parsed queued scenarios kept per worker
-
-
-def redacted(url: str) -> str:
-    """`url` without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = f"{parts.username}:***@" if parts.username else ":***@"
-    return urlunsplit(parts._replace(netloc=user + netloc))
-
-
-def check_state_url(url: str) -> str | None:
-    """Raise ConfigError for a URL no worker could use (scheme, form, missing package);
-    return a warning when Redis does not answer yet (lanes answer 503 until it does)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss", "unix"):
-        raise ConfigError(f"--state {redacted(url)}: expected redis://HOST:PORT/DB "
-                          "(or rediss://, unix://)")
-    database = parts.path.strip("/")
-    if parts.scheme != "unix" and database and not database.isdigit():
-        raise ConfigError(f"--state {redacted(url)}: the database (/DB) must be a number, "
-                          f"got {database!r}")
-    if aioredis is None:
-        raise ConfigError("--state redis://... needs the redis package: "
-                          "pip install 'mockserver[redis]'")
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
-    except ValueError as exc:
-        raise ConfigError(f"--state {redacted(url)}: {exc}") from None
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        return (f"Redis at {redacted(url)} does not answer yet ({exc}); lane operations "
-                "answer 503 until it does")
-    finally:
-        client.close()
-    return None
 
 
 def _sent_head(plan: WirePlan | None) -> list[str]:
@@ -182,13 +142,6 @@ class RedisLanes:
         return scenario
 
     # -- LaneStore ----------------------------------------------------------------------
-    async def ping(self) -> bool:
-        try:
-            await self._do(self.redis.ping)
-        except ApiError:
-            return False
-        return True
-
     async def next_request(self, lane: str) -> tuple[int, int]:
         keys = [self._lane(lane, "n"), f"{self.p}seq"]
         try:

@@ -54,3 +54,11 @@ def test_workers_end_by_themselves_when_their_supervisor_is_killed() -> None:
     served = Served("--workers", "2")
     os.kill(served.proc.pid, signal.SIGKILL)  # no chance to stop its workers
     served.stop()  # fails if any process of its group is still there after STOP_S
+
+
+def test_state_urls_are_shown_without_their_password() -> None:
+    from mockserver.transport.redis_url import redacted
+
+    assert redacted("redis://user:pw@cache:6380/2") == "redis://user:***@cache:6380/2"
+    assert redacted("redis://:pw@cache/0") == "redis://:***@cache/0"
+    assert redacted("redis://cache:6379/0") == "redis://cache:6379/0"
