@@ -1,8 +1,8 @@
 """How big the journal may grow (SPEC 8), shared by every store of it.
 
-    a request body   kept as sent up to BODY_LIMIT (64 KiB) of compact JSON; past that the
-                     journal keeps {"truncated": true, "size", "sha256", "head"}: the first
-                     64 KiB as text, the whole body's size in bytes and its SHA-256
+    a request body   kept as it is up to BODY_LIMIT (64 KiB); past that the journal keeps
+                     its first 64 KiB as text in `body`, with `body_truncated: true`,
+                     `body_size` (the whole body's bytes) and `body_sha256`
     one lane         at most `lane_bytes` of journal (oldest entries go first)
     all lanes        at most `total_bytes`; past it the longest-idle lanes' journals go first
 
@@ -64,18 +64,19 @@ def _compact(value: Any) -> bytes:
     return json.dumps(json_safe(value), separators=(",", ":")).encode()
 
 
-def bounded_body(body: Any, raw: bytes | None = None, *, limit: int = BODY_LIMIT) -> Any:
-    """The body as the journal keeps it: itself (JSON-safe) up to `limit` bytes, else a
-    truncated form with the size and sha256 of `raw` (the bytes as sent) when given, else of
-    the body's compact JSON."""
+def bounded_body(body: Any, raw: bytes | None = None, *, limit: int = BODY_LIMIT
+                 ) -> dict[str, Any]:
+    """The journal's fields for a request body: `{"body": body}` (JSON-safe) up to `limit`
+    bytes; past it the first `limit` bytes as text, `body_truncated`, `body_size` and
+    `body_sha256`, of `raw` (the bytes as sent) when given, else of the body's compact JSON."""
     data = raw if raw is not None else _compact(body)
     if len(data) <= limit:
-        return json_safe(body)
+        return {"body": json_safe(body)}
     return {
-        "truncated": True,
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "head": data[:limit].decode("utf-8", "backslashreplace"),
+        "body": data[:limit].decode("utf-8", "backslashreplace"),
+        "body_truncated": True,
+        "body_size": len(data),
+        "body_sha256": hashlib.sha256(data).hexdigest(),
     }
 
 

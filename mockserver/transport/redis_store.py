@@ -211,7 +211,7 @@ class RedisLanes:
         if entry.index < 0:
             return  # arrived while Redis was away: not journaled
         data = entry.to_dict(with_plan=False)
-        data["body"] = bounded_body(entry.body)
+        data.update(bounded_body(entry.body))
         data["sent"] = _sent_head(entry.plan)
         if self.worker is not None:
             data["worker"] = self.worker

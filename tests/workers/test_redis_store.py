@@ -97,11 +97,12 @@ async def test_bodies_over_64_kib_are_journaled_truncated_with_size_and_sha256(
     await _finish(one, "big", {"model": "gpt-4.1", "note": b"\xff raw"})
     first, second = (await two.journal("big")).requests
     compact = json.dumps(big, separators=(",", ":")).encode()
-    assert first["body"]["truncated"] is True and first["worker"] == 0
-    assert first["body"]["size"] == len(compact)
-    assert first["body"]["sha256"] == hashlib.sha256(compact).hexdigest()
-    assert len(first["body"]["head"]) == BODY_LIMIT
+    assert first["body_truncated"] is True and first["worker"] == 0
+    assert first["body_size"] == len(compact)
+    assert first["body_sha256"] == hashlib.sha256(compact).hexdigest()
+    assert first["body"] == compact[:BODY_LIMIT].decode()
     assert second["body"] == {"model": "gpt-4.1", "note": "\\xff raw"}  # bytes, escaped
+    assert "body_truncated" not in second
     await _close(one, two)
 
 
