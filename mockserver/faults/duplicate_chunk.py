@@ -23,6 +23,7 @@ class DuplicateChunk(Fault):
 
     name = "duplicate_chunk"
     layer = "sse"
+    framings = frozenset({"sse", "aws_eventstream"})  # any JSON event
     example = "duplicate_chunk(at=2)"
 
     at: int = field(metadata={"min": 1})

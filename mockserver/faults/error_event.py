@@ -62,6 +62,7 @@ class ErrorEvent(Fault):
     name = "error_event"
     layer = "sse"
     example = "error_event(at=3)"
+    framings = frozenset({"sse", "aws_eventstream"})  # Bedrock: its exception message
 
     at: int = field(metadata={"min": 1})
     shape: Shape = "openai"

@@ -37,6 +37,7 @@ class MalformedJson(Fault):
     name = "malformed_json"
     layer = "sse"
     example = "malformed_json(at=2)"
+    framings = frozenset({"sse", "aws_eventstream"})  # any JSON event
 
     at: int = field(metadata={"min": 1})
     kind: Literal["truncated", "garbage", "double_encoded"] = "truncated"
