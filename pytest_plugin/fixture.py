@@ -232,6 +232,23 @@ class MockserverFixture:
         kw.setdefault("http_client", self._session.sync_http_client("anthropic"))
         return anthropic.Anthropic(**self._sdk_defaults(kw, self.url))
 
+    def azure_client(self, **kw: Any) -> Any:
+        """An `openai.AzureOpenAI` on this lane (`azure_endpoint` is the lane's root, api
+        version 2024-10-21), sharing the session's HTTP client; max_retries=0."""
+        import openai
+
+        kw.setdefault("http_client", self._session.sync_http_client("openai"))
+        kw.setdefault("azure_endpoint", self.url)
+        kw.setdefault("api_version", "2024-10-21")
+        kw.setdefault("api_key", self.api_key)
+        kw.setdefault("max_retries", 0)
+        return openai.AzureOpenAI(**kw)
+
+    def bedrock_client(self, **kw: Any) -> Any:
+        """A boto3 `bedrock-runtime` client on this lane (dummy credentials, us-east-1, one
+        attempt: botocore retries throttling and 5xx by default)."""
+        return self._session.bedrock_client(self.url, **kw)
+
     def _sdk_defaults(self, kw: dict[str, Any], base_url: str) -> dict[str, Any]:
         kw.setdefault("base_url", base_url)
         kw.setdefault("api_key", self.api_key)

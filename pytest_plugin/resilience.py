@@ -11,8 +11,9 @@
                                         at the end of the session; the run goes on)
 
 `faults="all"` is every registered fault a plain HTTP client can observe (layers sse, payload,
-http, tcp; not ws or cors), each with its catalogue example or its bare name; faults that need
-parameters and have no example are skipped. `call` may also be an `async def`; it then runs in
+http, tcp, eventstream; not ws or cors), each with its catalogue example or its bare name;
+faults that need parameters and have no example are skipped. A fault that does not act on
+the route's framing (an SSE fault on Bedrock's event stream) leaves the answer as it is. `call` may also be an `async def`; it then runs in
 its own event loop inside the worker thread.
 """
 
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun."
-HTTP_LAYERS = ("sse", "payload", "http", "tcp")
+HTTP_LAYERS = ("sse", "payload", "http", "tcp", "eventstream")
 BASELINE = "(none)"
 
 
@@ -113,14 +114,19 @@ def wire_text(entries: list[Any]) -> str | None:
     plan = getattr(entries[-1], "plan", None) if entries else None
     if plan is None or not plan.streaming:
         return None
-    from mockserver.sse import decode_all
+    start = plan.start
+    if start is not None and start.header("content-type") == "application/vnd.amazon.eventstream":
+        payloads = _eventstream_payloads(plan.body())
+    else:
+        from mockserver.sse import decode_all
 
+        payloads = [e.data for e in decode_all([plan.body()]) if e.data != "[DONE]"]
+    if payloads is None:
+        return None
     text = ""
-    for event in decode_all([plan.body()]):
-        if event.data == "[DONE]":
-            continue
+    for data in payloads:
         try:
-            obj = json.loads(event.data)
+            obj = json.loads(data)
         except ValueError:
             return None  # content was lost on the wire: only the script says what it was
         if not isinstance(obj, dict):
@@ -130,9 +136,34 @@ def wire_text(entries: list[Any]) -> str | None:
             text += delta.get("content") or choice.get("text") or ""
         if obj.get("type") == "response.output_text.delta":
             text += obj.get("delta") or ""
-        elif obj.get("type") == "content_block_delta":
-            text += (obj.get("delta") or {}).get("text") or ""
+        elif obj.get("type") == "content_block_delta" or "contentBlockIndex" in obj:
+            text += (obj.get("delta") or {}).get("text") or ""  # Anthropic, Bedrock Converse
     return text
+
+
+def _eventstream_payloads(body: bytes) -> list[str] | None:
+    """The JSON of each complete event of an AWS event stream (Bedrock), a `chunk`'s native
+    JSON unwrapped; None when a message fails its CRC (a client raises there)."""
+    import base64
+
+    from mockserver.core.formats.eventstream import EventStreamDecoder, EventStreamError
+
+    try:
+        messages = EventStreamDecoder().decode(body)
+    except EventStreamError:
+        return None
+    out = []
+    for message in messages:
+        if message.headers.get(":message-type") != "event":
+            continue
+        data = message.payload.decode("utf-8", "replace")
+        if message.headers.get(":event-type") == "chunk":
+            try:
+                data = base64.b64decode(json.loads(data)["bytes"]).decode("utf-8", "replace")
+            except (ValueError, KeyError, TypeError):
+                return None
+        out.append(data)
+    return out
 
 
 def classify(expected: str, attempt: _Attempt, finished: bool,

@@ -2,7 +2,8 @@
 `/invoke-with-response-stream`, where the body is the model's own JSON.
 
     anthropic.* / claude* ids   Anthropic Messages as Bedrock serves them: the request has
-                                `anthropic_version: bedrock-2023-05-31` and no `model` or
+                                `anthropic_version` (`bedrock-2023-05-31`, or a dated Anthropic
+                                API version as the anthropic SDK sends) and no `model` or
                                 `stream` (JSON-schema checks, "Malformed input request: ...");
                                 the answer is a Message (`msg_bdrk_01...`, `toolu_bdrk_01...`)
     any other id                OpenAI Chat Completions, the body Bedrock's `openai.gpt-oss-*`
@@ -19,6 +20,7 @@ content type in `x-amzn-bedrock-content-type`.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
@@ -48,6 +50,8 @@ __all__ = ["invoke_view", "invoke_events", "invoke_body", "invoke_headers", "REN
            "ANTHROPIC_VERSION"]
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
+#: Anthropic API versions (the anthropic SDK's Bedrock client sends its own, e.g. 2026-10-21)
+_DATED = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ANTHROPIC_KEYS = (
     "anthropic_version", "anthropic_beta", "max_tokens", "messages", "system", "temperature",
     "top_p", "top_k", "stop_sequences", "tools", "tool_choice", "thinking", "metadata",
@@ -76,9 +80,9 @@ def _check_schema(body: Mapping[str, Any]) -> None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
             found = type(value).__name__.replace("str", "String").replace("int", "Integer")
             raise _malformed(f"#/{key}: expected type: {word}, found: {found}")
-    if body["anthropic_version"] != ANTHROPIC_VERSION:
-        raise _malformed(f"#/anthropic_version: {body['anthropic_version']} is not a valid enum "
-                         "value")
+    version = body["anthropic_version"]
+    if version != ANTHROPIC_VERSION and not _DATED.fullmatch(version):
+        raise _malformed(f"#/anthropic_version: {version} is not a valid enum value")
 
 
 def invoke_view(path: str, body: Mapping[str, Any], params: Mapping[str, str]) -> RequestView:
