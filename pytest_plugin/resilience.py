@@ -13,8 +13,9 @@
 `faults="all"` is every registered fault a plain HTTP client can observe (layers sse, payload,
 http, tcp, eventstream; not ws or cors), each with its catalogue example or its bare name;
 faults that need parameters and have no example are skipped. A fault that does not act on
-the route's framing (an SSE fault on Bedrock's event stream) leaves the answer as it is. `call` may also be an `async def`; it then runs in
-its own event loop inside the worker thread.
+the route's framing (an SSE fault on Bedrock's event stream) leaves the answer as it is.
+`call` may also be an `async def`; it then runs in its own event loop inside the worker
+thread.
 """
 
 from __future__ import annotations
