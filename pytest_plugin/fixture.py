@@ -44,6 +44,7 @@ class MockserverFixture:
         self._url_scenario: str | None = None
         self._count = 0
         self._async_http: list[Any] = []
+        self._closing: list[Any] = []  # clients this test was given, closed at teardown
         self._final: tuple[list[Any], list[dict[str, Any]]] | None = None  # at teardown
         self.resilience_reports: list[Any] = []
         self._apply_marker()
@@ -247,7 +248,9 @@ class MockserverFixture:
     def bedrock_client(self, **kw: Any) -> Any:
         """A boto3 `bedrock-runtime` client on this lane (dummy credentials, us-east-1, one
         attempt: botocore retries throttling and 5xx by default)."""
-        return self._session.bedrock_client(self.url, **kw)
+        client = self._session.bedrock_client(self.url, **kw)
+        self._closing.append(client)  # closed at teardown: its sockets would leak otherwise
+        return client
 
     def _sdk_defaults(self, kw: dict[str, Any], base_url: str) -> dict[str, Any]:
         kw.setdefault("base_url", base_url)
@@ -277,3 +280,6 @@ class MockserverFixture:
             for _http, task in self._async_http:
                 close_async_client(task)
             self._async_http.clear()
+            for client in self._closing:
+                client.close()
+            self._closing.clear()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Any
 
 import anthropic
@@ -220,8 +221,8 @@ def test_a_scripted_429_is_a_throttling_exception(bedrock: Any, queue: Queue) ->
 
 
 def test_sigv4_is_accepted_unchecked_and_api_keys_are_checked() -> None:
-    with MockServer(api_key="secret") as server:
-        assert client_for(server.url).converse(modelId=CLAUDE, messages=USER)["output"]
+    with MockServer(api_key="secret") as server, closing(client_for(server.url)) as client:
+        assert client.converse(modelId=CLAUDE, messages=USER)["output"]
         url = f"{server.url}/model/{CLAUDE}/converse"
         missing = httpx.post(url, json={"messages": USER}, timeout=10)
         wrong = httpx.post(url, json={"messages": USER}, timeout=10,
@@ -237,10 +238,9 @@ def test_sigv4_is_accepted_unchecked_and_api_keys_are_checked() -> None:
 
 
 def test_named_scenario_and_lane_prefixes_reach_the_bedrock_routes(server: MockServer) -> None:
-    client = client_for(server.url_for("/scenario/bedrock-stream-throttled", lane="bedrock-x"))
-    events = client.converse_stream(modelId=CLAUDE, messages=USER)["stream"]
-    with pytest.raises(EventStreamError) as info:
-        list(events)
+    url = server.url_for("/scenario/bedrock-stream-throttled", lane="bedrock-x")
+    with closing(client_for(url)) as client, pytest.raises(EventStreamError) as info:
+        _read(client)
     assert info.value.response["Error"]["Code"] == "throttlingException"
     [entry] = server.requests("bedrock-x")
     assert entry.scenario == "bedrock-stream-throttled"
@@ -251,12 +251,12 @@ def test_named_scenario_and_lane_prefixes_reach_the_bedrock_routes(server: MockS
 
 def test_x_mock_fault_header_applies_and_is_journaled(server: MockServer, root: str,
                                                      lane: str) -> None:
-    client = client_for(root)
-    client.meta.events.register("before-send.bedrock-runtime.*", _add_fault_header)
-    reply = client.converse_stream(modelId=CLAUDE, messages=USER)
-    assert reply["ResponseMetadata"]["HTTPHeaders"]["x-mock-fault"] == "bad_crc(at=2)"
-    with pytest.raises(ChecksumMismatch):
-        list(reply["stream"])
+    with closing(client_for(root)) as client:
+        client.meta.events.register("before-send.bedrock-runtime.*", _add_fault_header)
+        reply = client.converse_stream(modelId=CLAUDE, messages=USER)
+        assert reply["ResponseMetadata"]["HTTPHeaders"]["x-mock-fault"] == "bad_crc(at=2)"
+        with closing(reply["stream"]), pytest.raises(ChecksumMismatch):
+            list(reply["stream"])
     [entry] = server.requests(lane)
     assert entry.faults == ("bad_crc(at=2)",) and entry.status == 200
     assert entry.body == {"messages": USER}
@@ -268,8 +268,15 @@ def _add_fault_header(request: Any, **_: Any) -> None:
 
 # -- faults, as boto3's converse_stream observes them ------------------------------------------
 def _events(root: str, **config: Any) -> list[Any]:
-    return list(client_for(root, **config).converse_stream(modelId=CLAUDE,
-                                                           messages=USER)["stream"])
+    with closing(client_for(root, **config)) as client:
+        return _read(client)
+
+
+def _read(client: Any) -> list[Any]:
+    """The events of a converse_stream; the stream is closed even when iterating raises
+    (its connection would otherwise outlive the client)."""
+    with closing(client.converse_stream(modelId=CLAUDE, messages=USER)["stream"]) as stream:
+        return list(stream)
 
 
 RAISES = [
@@ -321,11 +328,12 @@ def test_fault_that_ends_the_body_early_is_a_silent_truncation(root: str, queue:
 
 def test_exception_event_names_its_type_in_the_client_error(root: str, queue: Queue) -> None:
     queue({"text": TEXT}, faults=["exception_event(at=3, type=throttlingException)"])
-    events = client_for(root).converse_stream(modelId=CLAUDE, messages=USER)["stream"]
     seen = []
-    with pytest.raises(EventStreamError) as info:
-        for event in events:
-            seen.append(event)
+    with closing(client_for(root)) as client, pytest.raises(EventStreamError) as info:
+        stream = client.converse_stream(modelId=CLAUDE, messages=USER)["stream"]
+        with closing(stream):
+            for event in stream:
+                seen.append(event)
     assert info.value.response["Error"] == {
         "Code": "throttlingException",
         "Message": "Too many requests, please wait before trying again."}
