@@ -67,6 +67,7 @@ def plan_for_file(
     api, params = _APIS.get(api_path), {}
     if api is None:
         api, params = _provider_route(api_path)
+        model = next(iter(params.values()), model)  # the path names the model (or deployment)
     scenarios = load_scenarios(path)
     if not scenarios:
         raise ConfigError("the file holds no scenario", where=path)

@@ -9,3 +9,11 @@ def test_boto3_raises_when_bedrock_throttles_mid_stream(mockserver):
                                     messages=[{"role": "user", "content": [{"text": "Hi"}]}])
     with pytest.raises(EventStreamError, match="throttlingException"):
         list(reply["stream"])  # messageStart, one text delta, then the exception message
+
+
+def test_the_readme_shows_this_example():
+    import inspect
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    assert inspect.getsource(test_boto3_raises_when_bedrock_throttles_mid_stream) in readme
