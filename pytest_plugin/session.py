@@ -161,10 +161,10 @@ class Session:
         session (a fresh session costs ~150 ms of model loading; a client from it ~5 ms)."""
         with self._lock:
             if self._boto is None:
-                import boto3
+                import boto3  # type: ignore[import-untyped]
 
                 self._boto = boto3.session.Session()
-            from botocore.config import Config
+            from botocore.config import Config  # type: ignore[import-untyped]
 
             kw.setdefault("endpoint_url", url)
             kw.setdefault("region_name", "us-east-1")
