@@ -249,8 +249,17 @@ class MockserverFixture:
         """A boto3 `bedrock-runtime` client on this lane (dummy credentials, us-east-1, one
         attempt: botocore retries throttling and 5xx by default)."""
         client = self._session.bedrock_client(self.url, **kw)
-        self._closing.append(client)  # closed at teardown: its sockets would leak otherwise
+        # closed at teardown, with every stream it returned (a stream that raised mid-way
+        # still holds its connection, which would otherwise be left to the garbage collector)
+        self._closing.append(client)
+        client.meta.events.register("after-call.bedrock-runtime", self._keep_streams)
         return client
+
+    def _keep_streams(self, parsed: Any = None, **_: Any) -> None:
+        for key in ("stream", "body"):  # ConverseStream / InvokeModel(WithResponseStream)
+            value = parsed.get(key) if isinstance(parsed, dict) else None
+            if hasattr(value, "close"):
+                self._closing.append(value)
 
     def _sdk_defaults(self, kw: dict[str, Any], base_url: str) -> dict[str, Any]:
         kw.setdefault("base_url", base_url)
@@ -280,6 +289,6 @@ class MockserverFixture:
             for _http, task in self._async_http:
                 close_async_client(task)
             self._async_http.clear()
-            for client in self._closing:
-                client.close()
+            for closable in reversed(self._closing):  # streams before their client
+                closable.close()
             self._closing.clear()
