@@ -96,3 +96,35 @@ def test_the_resilience_matrix_runs_an_azure_client(mockserver: Any) -> None:
     report = mockserver.resilience(azure_text, faults=["close(after=4, mode=clean)",
                                                        "split(mode=every_byte)"], timeout=5)
     assert [row.outcome for row in report.rows] == ["ok", "silent_truncation", "ok"]
+
+
+WEIRD = [
+    b"[]", b'"text"', b"null", b'{"messages": {}}', b'{"messages": [1, "x", null]}',
+    b'{"messages": [{"role": "user", "content": [1, {"text": 5}, {"image": {}}]}]}',
+    b'{"messages": [{"role": "user", "content": "hi"}], "system": 3, "max_tokens": 1e308}',
+    b'{"anthropic_version": 7, "max_tokens": 5, "messages": [{"role": "user"}]}',
+    b'{"inferenceConfig": [], "messages": [{"role": "user", "content": []}]}',
+    b'{"messages": [{"role": "user", "content": []}], "toolConfig": {"tools": "x"}}',
+    b'{"input": [], "messages": [], "prompt": {}}',
+]
+PATHS = [
+    f"/model/{CLAUDE}/converse", f"/model/{CLAUDE}/converse-stream", f"/model/{CLAUDE}/invoke",
+    "/model/openai.gpt-oss-20b-1:0/invoke-with-response-stream",
+    "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+    "/openai/deployments/gpt-35-turbo-instruct/completions?api-version=2024-10-21",
+    "/openai/deployments/text-embedding-3-small/embeddings?api-version=2024-10-21",
+]
+
+
+def test_odd_bodies_get_a_4xx_in_the_routes_shape_never_a_5xx(server: MockServer) -> None:
+    import httpx
+
+    with httpx.Client(timeout=10) as http:
+        for path in PATHS:
+            for body in WEIRD:
+                response = http.post(server.url + path, content=body)
+                assert 400 <= response.status_code < 500 or response.status_code == 200, (
+                    path, body, response.status_code, response.text)
+                error = response.json() if response.status_code != 200 else {}
+                assert "message" in error or "error" in error or response.status_code == 200
+    server.check()
