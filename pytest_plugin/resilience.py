@@ -115,19 +115,16 @@ def wire_text(entries: list[Any]) -> str | None:
     plan = getattr(entries[-1], "plan", None) if entries else None
     if plan is None or not plan.streaming:
         return None
-    start = plan.start
-    if start is not None and start.header("content-type") == "application/vnd.amazon.eventstream":
-        payloads = _eventstream_payloads(plan.body())
-    else:
-        from mockserver.sse import decode_all
+    if _is_eventstream(plan):  # Bedrock: AWS event-stream frames, not SSE
+        return _eventstream_text(plan.body())
+    from mockserver.sse import decode_all
 
-        payloads = [e.data for e in decode_all([plan.body()]) if e.data != "[DONE]"]
-    if payloads is None:
-        return None
     text = ""
-    for data in payloads:
+    for event in decode_all([plan.body()]):
+        if event.data == "[DONE]":
+            continue
         try:
-            obj = json.loads(data)
+            obj = json.loads(event.data)
         except ValueError:
             return None  # content was lost on the wire: only the script says what it was
         if not isinstance(obj, dict):
@@ -137,34 +134,40 @@ def wire_text(entries: list[Any]) -> str | None:
             text += delta.get("content") or choice.get("text") or ""
         if obj.get("type") == "response.output_text.delta":
             text += obj.get("delta") or ""
-        elif obj.get("type") == "content_block_delta" or "contentBlockIndex" in obj:
-            text += (obj.get("delta") or {}).get("text") or ""  # Anthropic, Bedrock Converse
+        elif obj.get("type") == "content_block_delta":
+            text += (obj.get("delta") or {}).get("text") or ""
     return text
 
 
-def _eventstream_payloads(body: bytes) -> list[str] | None:
-    """The JSON of each complete event of an AWS event stream (Bedrock), a `chunk`'s native
-    JSON unwrapped; None when a message fails its CRC (a client raises there)."""
+def _is_eventstream(plan: Any) -> bool:
+    start = plan.start
+    return start is not None and (
+        start.header("content-type") == "application/vnd.amazon.eventstream")
+
+
+def _eventstream_text(body: bytes) -> str | None:
+    """The text of an AWS event stream (Bedrock): Converse deltas, or the native JSON inside
+    `chunk` events (Anthropic or chat deltas); None when a message fails its CRC or its JSON
+    (the text is lost there)."""
     import base64
 
     from mockserver.core.formats.eventstream import EventStreamDecoder, EventStreamError
 
+    text = ""
     try:
-        messages = EventStreamDecoder().decode(body)
-    except EventStreamError:
+        for message in EventStreamDecoder().decode(body):
+            if message.headers.get(":message-type") != "event":
+                continue
+            obj = json.loads(message.payload)
+            if message.headers.get(":event-type") == "chunk":
+                obj = json.loads(base64.b64decode(obj["bytes"]))
+            for choice in obj.get("choices") or []:
+                text += (choice.get("delta") or {}).get("content") or ""
+            if obj.get("type") == "content_block_delta" or "contentBlockIndex" in obj:
+                text += (obj.get("delta") or {}).get("text") or ""
+    except (EventStreamError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    out = []
-    for message in messages:
-        if message.headers.get(":message-type") != "event":
-            continue
-        data = message.payload.decode("utf-8", "replace")
-        if message.headers.get(":event-type") == "chunk":
-            try:
-                data = base64.b64decode(json.loads(data)["bytes"]).decode("utf-8", "replace")
-            except (ValueError, KeyError, TypeError):
-                return None
-        out.append(data)
-    return out
+    return text
 
 
 def classify(expected: str, attempt: _Attempt, finished: bool,

@@ -70,6 +70,7 @@ def test_canonical_azure_chat_stream_bytes_are_exact() -> None:
     assert list(second) == sorted(second) and "service_tier" not in second
     assert second["choices"][0]["content_filter_results"] == {}
     assert plan.start is not None and plan.start.header("apim-request-id")
+    assert azure_plan({"text": "Hi there"}, seed=8).body() != plan.body()  # ids from the seed
 
 
 def test_chat_stream_starts_with_the_prompt_filter_chunk(az: openai.AzureOpenAI,
