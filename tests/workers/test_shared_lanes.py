@@ -156,3 +156,36 @@ def test_websocket_on_a_lane_plays_its_queued_script_once(served_with_redis) -> 
     assert replies == ["over the socket", "You said: hi"]
     entries = _journal(url, lane)["requests"]
     assert [e["status"] for e in entries] == [101, 101]
+
+
+INNER = '''
+import openai
+import pytest
+
+
+@pytest.mark.parametrize("n", range(3))
+def test_each_test_gets_its_queued_answers_from_the_shared_workers(mockserver, n):
+    mockserver.stream(f"first {n}")
+    mockserver.stream(f"second {n}")
+    client = openai.OpenAI(base_url=mockserver.base_url, api_key="k", max_retries=0,
+                           timeout=10, default_headers={"Connection": "close"})
+    texts = [client.chat.completions.create(
+        model="gpt-4.1", messages=[{"role": "user", "content": "hi"}]
+    ).choices[0].message.content for _ in range(2)]
+    assert texts == [f"first {n}", f"second {n}"]
+    assert [r.status for r in mockserver.requests] == [200, 200]
+'''
+
+
+def test_pytest_plugin_scripts_lanes_of_the_workers_through_mockserver_url(
+    served_with_redis, pytester
+) -> None:
+    """`--mockserver-url` drives the admin API: with --state any worker answers it, so a test
+    suite (or several xdist workers) can share one multi-process server."""
+    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider -p no:randomly\n"
+                     "filterwarnings = error\nasyncio_mode = strict\n"
+                     "asyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(test_inner=INNER)
+    result = pytester.runpytest_subprocess(f"--mockserver-url={served_with_redis.url}",
+                                           timeout=120)
+    result.assert_outcomes(passed=3)
