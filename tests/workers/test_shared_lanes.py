@@ -90,7 +90,7 @@ def test_journal_is_one_list_in_arrival_order_whichever_worker_answers(
 ) -> None:
     url, first, second = served_with_redis.url, _lane(), _lane()
     sent = []
-    for i in range(12):
+    for i in range(16):
         lane = (first, second)[i % 2]
         body = {**CHAT, "messages": [{"role": "user", "content": f"message {i}"}]}
         http.post(f"{url}/lane/{lane}/v1/chat/completions", json=body)
@@ -117,12 +117,12 @@ def test_same_lane_and_index_give_the_same_bytes_as_one_process(
 
     def bodies(base: str) -> list[bytes]:
         return [http.post(f"{base}/lane/{lane}/v1/chat/completions", json=body).content
-                for _ in range(10)]
+                for _ in range(16)]
 
     shared = bodies(served_with_redis.url)
     with MockServer(seed=7) as alone:
         reference = bodies(alone.url)
-    assert shared == reference and len(set(shared)) == 10  # ids differ per index
+    assert shared == reference and len(set(shared)) == 16  # ids differ per index
     assert {e["worker"] for e in _journal(served_with_redis.url, lane)["requests"]} == {0, 1}
 
 
