@@ -43,7 +43,10 @@ from mockserver.transport.lane_store import LaneStore, LocalLanes, UnsharedLanes
 from mockserver.transport.server import uvicorn_config
 from mockserver.transport.state import ServerConfig, ServerState
 
-__all__ = ["WorkerSpec", "serve", "reuseport_socket", "START_TIMEOUT_S", "STOP_TIMEOUT_S"]
+__all__ = [
+    "WorkerSpec", "serve", "run_worker", "build_app", "reuseport_socket", "START_TIMEOUT_S",
+    "STOP_TIMEOUT_S",
+]
 
 log = logging.getLogger("mockserver")
 
@@ -156,6 +159,8 @@ def _child(spec: WorkerSpec, index: int, report: Any, parent: int) -> None:
 
 
 class _Supervisor:
+    """The parent's side: start workers, wait for them to listen, restart, stop them all."""
+
     def __init__(self, spec: WorkerSpec) -> None:
         self.spec = spec
         self.ctx = multiprocessing.get_context("spawn")
