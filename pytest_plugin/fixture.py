@@ -207,6 +207,10 @@ class MockserverFixture:
         entries, unused = self._final or (self.requests, self.unused())
         return transcript(self.lane, entries, unused, seed=self._session.seed, labels=self._labels)
 
+    def journal_entries(self) -> list[Any]:
+        """This test's journal: as kept at teardown once the lane is freed, else as it is."""
+        return self._final[0] if self._final else self.requests
+
     # -- clients and the resilience matrix ------------------------------------------------
     def openai_client(self, **kw: Any) -> Any:
         """An `openai.OpenAI` on this lane, sharing the session's HTTP client; max_retries=0."""

@@ -1,15 +1,20 @@
-"""The admin API under /_mock/: health, catalogue, scenarios, journal, reset.
+"""The admin API under /_mock/: health, catalogue, scenarios, journal, reset, events, ui.
 
     GET  /_mock/health                 {"status": "ok"}
     GET  /_mock/catalog                {"faults": [...], "scenarios": [...]}
     POST /_mock/scenarios[?lane=ID]    JSON or YAML body, one scenario or a list -> 201 {"ids"}
     GET  /_mock/scenarios[?lane=ID]    the lane's queue
-    GET  /_mock/journal[?lane=ID]      {"requests": [...]} in arrival order
+    GET  /_mock/journal[?lane=ID]      {"requests": [...]} in arrival order (`&timeline=1`: each
+                                       with its wire timeline, inspector/timeline.py)
     POST /_mock/reset[?lane=ID]        clear queues and journals
+    GET  /_mock/events[?lane=ID]       the journal as server-sent events (inspector/stream.py)
+    GET  /_mock/ui[?lane=ID]           the live inspector page (inspector/page.py)
 
 A bad scenario gets 422 with the field path in `param`. With `--admin-token`, every admin call,
 and every request that carries an X-Mock-* header, needs `Authorization: Bearer <token>` (or
 `X-Mock-Token: <token>`); `security.check_bind` refuses a non-loopback address without one.
+The inspector's page and stream also take it as `?token=`, since a browser opens them without
+headers.
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ from mockserver.core.scenario import Scenario
 from mockserver.errors import ConfigError
 from mockserver.faults import catalog
 from mockserver.transport.routing import Route
-from mockserver.transport.security import token_ok
+from mockserver.transport.security import query_token_ok, token_ok
 from mockserver.transport.state import DEFAULT_LANE
 
 __all__ = ["handle", "describe_scenario", "token_ok"]
 
 _ENDPOINTS = {"health": ("GET",), "catalog": ("GET",), "scenarios": ("GET", "POST"),
-              "journal": ("GET",), "reset": ("POST",)}
+              "journal": ("GET",), "reset": ("POST",), "events": ("GET",), "ui": ("GET",)}
+#: served by the inspector (raw ASGI, not JSON)
+_INSPECTOR = ("events", "ui")
 
 
 def _error(
@@ -64,8 +71,36 @@ def _parse_body(raw: bytes, content_type: str) -> Any:
 
 async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
     request = Request(scope, receive)
+    name = route.path[len("/_mock"):].strip("/")
+    token = app.state.config.admin_token
+    if name in _INSPECTOR and request.method == "GET" and (
+        token_ok(request.headers, token) or query_token_ok(request.query_params, token)
+    ):
+        await _inspector(app, name, request, route, scope, receive, send)
+        return
     response = await _dispatch(app, request, route)
     await response(scope, receive, send)
+
+
+def _lane(request: Request, route: Route) -> str | None:
+    """?lane=ID, or the /lane/<id>/_mock/... prefix; None: every lane."""
+    return request.query_params.get("lane") or (
+        route.lane if route.lane != DEFAULT_LANE else None
+    )
+
+
+async def _inspector(app: Any, name: str, request: Request, route: Route,
+                     scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if name == "ui":
+        from mockserver.transport.inspector.page import serve_page
+
+        await serve_page(send)
+        return
+    from mockserver.transport.inspector.stream import serve_events
+
+    last_id = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    await serve_events(app.state.feed, scope, receive, send, lane=_lane(request, route),
+                       last_id=last_id)
 
 
 async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
@@ -73,10 +108,7 @@ async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
     if not token_ok(request.headers, state.config.admin_token):
         return _error(401, "The admin API needs Authorization: Bearer <admin token>.",
                       code="invalid_admin_token")
-    # ?lane=ID, or the /lane/<id>/_mock/... prefix; journal and reset default to every lane
-    chosen = request.query_params.get("lane") or (
-        route.lane if route.lane != DEFAULT_LANE else None
-    )
+    chosen = _lane(request, route)  # journal and reset default to every lane
     name = route.path[len("/_mock"):].strip("/")
     method = request.method
     if name not in _ENDPOINTS:
@@ -94,10 +126,19 @@ async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
         })
     if name == "journal":
         entries = state.journal(chosen)
-        return JSONResponse({"requests": [e.to_dict() for e in entries]})
+        requests = [e.to_dict() for e in entries]
+        if request.query_params.get("timeline") in ("1", "true"):
+            from mockserver.transport.inspector.timeline import timeline
+
+            for data, entry in zip(requests, entries, strict=True):
+                data["timeline"] = timeline(entry.plan, entry.marks)
+        return JSONResponse({"requests": requests})
     if name == "reset":
         state.reset(chosen)
         return JSONResponse({"status": "ok", "lane": chosen})
+    if name in _INSPECTOR:  # not reached: served above once the token is proven
+        return _error(401, "The admin API needs Authorization: Bearer <admin token>.",
+                      code="invalid_admin_token")
     lane = chosen or DEFAULT_LANE
     if method == "GET":
         with state.lock:

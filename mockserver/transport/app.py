@@ -3,7 +3,7 @@
     request ─► routing.parse_route ─► admin (/_mock/) | WebSocket (routing.WS_ROUTES) | API
     API:  routing.api_route (the formats' routes) ─► gate (auth, body size, JSON, the format's
           view, model) ─► choose (SPEC 2.3 order) ─► compile_plan (pure)
-          ─► http_player.play ─► journal + one log line
+          ─► http_player.play ─► journal, feed (start and end events) + one log line
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
 Every request is journaled (arrival order, what was sent, outcome). Bad input never raises
@@ -94,8 +94,12 @@ class MockApp:
         def note(outcome: str, sent: int) -> None:
             entry.outcome, entry.bytes_sent = outcome, sent
 
+        feed = self.state.feed
+        feed.publish("start", entry)
+        if feed.capture:  # the inspector watches: record when each op goes out
+            entry.marks = []
         try:
-            played: Played = await play(plan, scope, receive, send, note)
+            played: Played = await play(plan, scope, receive, send, note, entry.marks)
         except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
             self.state.errors.append(exc)
             entry.error = repr(exc)
@@ -103,6 +107,7 @@ class MockApp:
             log.exception("mockserver: failed while playing a plan")
         else:
             note(played.outcome, played.bytes_sent)
+        feed.publish("end", entry)
         self.log_line(entry)
 
     def log_line(self, entry: JournalEntry) -> None:

@@ -125,7 +125,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
     model = query.get("model", [None])[0] if protocol == "realtime" else None
     index, number = state.next_request(route.lane)
     entry = JournalEntry(index=number, method="GET", path=scope["path"], lane=route.lane,
-                         headers=headers, body=[])
+                         headers=headers, body=[], protocol="ws")
     state.record(entry)
     inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=64)
     pump = asyncio.ensure_future(_pump(receive, inbox))
@@ -147,6 +147,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         entry.scenario, entry.faults = choice.name, tuple(f.spec() for f in choice.faults)
         player.faults = "; ".join(entry.faults)
         entry.status = next((op.status for op in ops if isinstance(op, Deny)), 101)
+        state.feed.publish("start", entry)
         await player.play(ops)
         while session is not None and not session.closed:
             message = await inbox.get()
@@ -174,6 +175,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         if session is not None:
             entry.error = entry.error or ("; ".join(session.failures) or None)
         entry.status, entry.outcome, entry.bytes_sent = player.status, player.outcome, player.sent
+        state.feed.publish("end", entry)
         app.log_line(entry)
 
 
