@@ -43,7 +43,7 @@ def test_at_faults_point_at_the_write_that_completes_their_event():
     placed = data["faults"][0]
     op = ops_by_index(data)[placed["op"]]
     assert op["op"] == "write" and op["events"] == 3
-    assert "data: {" in op["bytes"] and placed["where"] == "event 3"
+    assert "data: {" in op["bytes"] and placed["where"] == "at event 3"
 
 
 def test_faults_without_a_position_act_on_the_head_the_first_pause_or_the_whole_stream():
@@ -52,7 +52,8 @@ def test_faults_without_a_position_act_on_the_head_the_first_pause_or_the_whole_
     data = timeline(plan_for("slow_headers(ms=40)"))
     assert ops_by_index(data)[data["faults"][0]["op"]]["op"] == "sleep"
     data = timeline(plan_for("line_endings(style=crlf)"))
-    assert data["faults"][0]["op"] is None and data["faults"][0]["where"] == "the whole stream"
+    assert data["faults"][0]["op"] is None
+    assert data["faults"][0]["where"] == "throughout the stream"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, c in registry().items()

@@ -4,8 +4,8 @@
       op   {"i", "op": start|write|sleep|close, "t": measured ms or None, "at": planned ms,
             start: status, headers · write: n, events, raw, bytes · sleep: ms, since ·
             close: mode, seconds}
-      fault {"spec", "op": the index of the op where it acts, or None (the whole stream),
-             "where": a few words}
+      fault {"spec", "name", "op": the index of the op where it acts, or None (the whole
+             stream), "where": a few words ("at event 3", "after event 2", ...)}
 
 `marks` are what the player recorded while a stream was watched: (seconds since the first
 op, op index) per op played (transport/http_player.py). Without them every op still has its
@@ -45,6 +45,11 @@ _WHERE = {
     "empty_reply": "last", "bom": "first_write", "missing_done": "last_write",
     "unterminated_last_event": "last_write", "done_variant": "last_write",
 }
+
+
+_PHRASES = {"head": "at the response head", "first_sleep": "at the first pause",
+            "first_write": "at the first write", "last_write": "at the last write",
+            "last": "at the end"}
 
 
 def elide(text: str, head: int = 50, tail: int = 100) -> str:
@@ -175,7 +180,7 @@ def place_faults(shown: list[tuple[int, Op]], faults: tuple[str, ...]) -> list[d
         op: int | None = None
         if at is not None:
             k = _completing(shown, at)
-            op, where = (shown[k][0] if k is not None else None), f"event {at}"
+            op, where = (shown[k][0] if k is not None else None), f"at event {at}"
         elif after is not None:
             k = _completing(shown, after)
             if k is not None and k + 1 < len(shown):
@@ -184,9 +189,9 @@ def place_faults(shown: list[tuple[int, Op]], faults: tuple[str, ...]) -> list[d
                 op = shown[-1][0]
             where = f"after event {after}"
         elif name in _WHERE:
-            op, where = _named(shown, _WHERE[name]), _WHERE[name].replace("_", " ")
+            op, where = _named(shown, _WHERE[name]), _PHRASES[_WHERE[name]]
         else:
-            where = "the whole stream"
+            where = "throughout the stream"
         placed.append({"spec": spec, "name": name, "op": op, "where": where})
     return placed
 

@@ -128,8 +128,9 @@ function row(entry, k) {
   el('span', { text: '#' + entry.id }), el('span', { text: clock(entry.started) }),
   el('span', { class: 'lane', text: entry.lane, title: entry.test || entry.lane }),
   el('span', { class: 'request', text: `${entry.method} ${entry.path}`, title: `${entry.method} ${entry.path}` }),
-  el('span', { class: 'faults' }, entry.scenario ? entry.scenario + ' ' : '', ...(entry.faults || []).map((spec) => el('span', { class: 'chip', text: spec }))),
-  el('span', { class: 'status', text: entry.status ?? '' }),
+  el('span', { class: 'faults', title: [entry.scenario, ...(entry.faults || [])].filter(Boolean).join('; ') || null },
+    entry.scenario ? entry.scenario + ' ' : '', ...(entry.faults || []).map((spec) => el('span', { class: 'chip', text: spec }))),
+  el('span', { class: 'code', text: entry.status ?? '' }),
   el('span', {}, el('span', { class: 'outcome o-' + entry.outcome, text: entry.outcome })),
   el('span', {}, miniTimeline(entry)));
   node.style.top = k * ROW + 'px';

@@ -31,11 +31,12 @@ function renderTests(tests, showLane) {
   box.replaceChildren(...tests.map((test) => {
     const show = el('button', { type: 'button', text: `show its ${test.requests} request(s) below` });
     show.addEventListener('click', () => showLane(test.lane));
-    return el('details', { class: 'test', 'data-nodeid': test.nodeid },
-      el('summary', { text: `${test.nodeid} (${test.when})` }),
-      show,
-      el('pre', { class: 'message', text: test.message }),
-      el('pre', { class: 'transcript', text: test.transcript }));
+    return el('div', { class: 'test', 'data-nodeid': test.nodeid },
+      el('div', { class: 'test-head' }, el('code', { text: `${test.nodeid} (${test.when})` }), ' ', show),
+      el('details', {},
+        el('summary', { text: 'failure and transcript' }),
+        el('pre', { class: 'message', text: test.message }),
+        el('pre', { class: 'transcript', text: test.transcript })));
   }));
 }
 

@@ -69,7 +69,7 @@ function drawTimeline(entry, tl, scale, onPick) {
     if (op.op === 'sleep') {
       let x2 = k + 1 < xs.length && xs[k + 1] !== null ? xs[k + 1] : x + 4;
       if (!order && !tl.measured) x2 = pad + ((op.at + op.ms) / (end || 1)) * (width - 2 * pad);
-      const rect = svg('rect', { class: 'pause', x, y: 60, width: Math.max(2, x2 - x), height: axis - 60, 'data-i': op.i });
+      const rect = svg('rect', { class: 'pause', x, y: axis - 20, width: Math.max(2, x2 - x), height: 20, 'data-i': op.i });
       rect.append(svg('title', {}, 'pause ' + ms(op.ms)));
       root.append(rect);
     } else if (op.op === 'start') {
@@ -96,7 +96,7 @@ function drawTimeline(entry, tl, scale, onPick) {
     const y = 14 + 13 * (row++ % 3);
     root.append(svg('line', { class: 'fault-pin', x1: xs[k], x2: xs[k], y1: y + 2, y2: axis }));
     const label = svg('text', { class: 'fault-label', x: Math.min(xs[k] + 3, width - 8), y, 'text-anchor': xs[k] > width * 0.6 ? 'end' : 'start', 'data-op': fault.op }, fault.spec);
-    label.append(svg('title', {}, `${fault.spec}: acts at ${fault.where}`));
+    label.append(svg('title', {}, `${fault.spec}: acts ${fault.where}`));
     root.append(label);
   }
   return root;
