@@ -214,9 +214,10 @@ def test_a_thousand_requests_stay_readable(inspector, api_server):
 def test_the_static_report_shows_the_matrix_and_a_failing_stream_in_its_timeline(
     inspector, tmp_path: Path
 ):
-    from mockserver import MockServer
     from mockserver.pytest_plugin.report import ResilienceReport, Row
     from mockserver.pytest_plugin.report_html import failure_data, render_html
+
+    from mockserver import MockServer
 
     with MockServer() as server:
         server.state.feed.always = True  # as the plugin does when an HTML report is asked for
