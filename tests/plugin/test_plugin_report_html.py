@@ -1,6 +1,6 @@
 """`--mockserver-report report.html` from real inner runs: the resilience matrix and the
 failing tests with their transcripts and measured wire timelines, in one static file that
-needs nothing else (in-process and across xdist workers)."""
+needs nothing else. (Across xdist workers: tests/plugin/test_plugin_session.py.)"""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 INNER = """
 import httpx
@@ -78,16 +76,6 @@ def test_html_report_holds_the_matrix_and_the_failing_stream_with_its_timeline(s
     check(report_data(report))
     noscript = report.read_text("utf-8").split("<noscript>", 1)[1].split("</noscript>", 1)[0]
     assert "silent_truncation" in noscript and "CLOSE reset" in noscript  # readable without JS
-
-
-@pytest.mark.slow
-def test_html_report_collects_failures_from_xdist_workers(suite):
-    suite.makepyfile(INNER)
-    report = suite.path / "report.html"
-    result = suite.runpytest_subprocess("-n", "2", f"--mockserver-report={report}",
-                                        "--mockserver-seed=5", timeout=120)
-    result.assert_outcomes(passed=2, failed=1)
-    check(report_data(report))
 
 
 def test_without_an_html_report_the_player_records_no_times(suite):
