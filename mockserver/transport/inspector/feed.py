@@ -15,8 +15,9 @@ id from before a restart never resumes the wrong stream. An id that fell out of 
 belongs to another boot) gets a `Gap`, which the stream sends as a `reset` event before the
 whole ring, so a client knows its view is incomplete instead of silently missing events.
 
-The ring holds a snapshot of each event (what the start or end event shows) and only a weak
-reference to the journal entry: the wire timeline, the heavy part, is rendered when a stream
+The ring holds a snapshot of each event (a tuple of what the start or end event shows, so a
+publish costs a few microseconds whatever is watching) and only a weak reference to the
+journal entry: the wire timeline, the heavy part, is rendered when a stream
 sends the event, from the entry if the journal still holds it. The feed never keeps a request
 alive after the journal dropped it, so the journal's own bounds stay the memory bound.
 """
@@ -33,9 +34,12 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["JournalFeed", "FeedEvent", "Gap", "Replay", "RING_SIZE", "KEEPALIVE_S"]
+__all__ = [
+    "JournalFeed", "FeedEvent", "Gap", "Replay", "RING_SIZE", "KEEPALIVE_S", "START_FIELDS",
+    "END_FIELDS", "snapshot_data", "end_snapshot",
+]
 
 #: events kept for resuming and for a page opened late (two per request: 2,048 requests)
 RING_SIZE = 4096
@@ -43,15 +47,16 @@ RING_SIZE = 4096
 KEEPALIVE_S = 15.0
 
 
-@dataclass(frozen=True)
-class FeedEvent:
-    """One published event: its number, kind, lane, what it shows, and the entry it is about."""
+class FeedEvent(NamedTuple):
+    """One published event: its number, kind, lane, what it shows (the values of
+    START_FIELDS, and for an end of END_FIELDS and the time it ended: `snapshot_data`
+    names them) and a weak reference to the entry it is about."""
 
     number: int
     kind: str  # "start" | "end"
     lane: str
-    snapshot: dict[str, Any]
-    entry: weakref.ref[Any] | None
+    snapshot: tuple[Any, ...]
+    entry: weakref.ref[Any]
 
 
 @dataclass(frozen=True)
@@ -96,14 +101,14 @@ class JournalFeed:
 
     def publish(self, kind: str, entry: Any) -> None:
         """Add the start or end of `entry` (a JournalEntry) to the ring and wake the streams."""
-        snapshot = start_snapshot(entry) if kind == "start" else end_snapshot(entry)
-        try:
-            ref: weakref.ref[Any] | None = weakref.ref(entry)
-        except TypeError:  # an entry type without weak references: show the snapshot only
-            ref = None
+        e = entry
+        snapshot: tuple[Any, ...] = (e.index, e.lane, e.method, e.path, e.protocol, e.scenario,
+                                     e.faults, e.status, e.started)
+        if kind == "end":
+            snapshot += (e.outcome, e.bytes_sent, e.error, time.time())
         with self._lock:
             number = next(self._numbers)
-            self._ring.append(FeedEvent(number, kind, entry.lane, snapshot, ref))
+            self._ring.append(FeedEvent(number, kind, e.lane, snapshot, weakref.ref(e)))
             self._last = number
         if self._waiters:
             self._wake_all()
@@ -207,22 +212,30 @@ def _wake(waiter: asyncio.Future[None]) -> None:
         waiter.set_result(None)
 
 
-def start_snapshot(entry: Any) -> dict[str, Any]:
-    """What a start event shows: who asked for what, and what the server chose to answer."""
-    return {
-        "id": entry.index, "lane": entry.lane, "method": entry.method, "path": entry.path,
-        "protocol": getattr(entry, "protocol", "http"), "scenario": entry.scenario,
-        "faults": list(entry.faults), "status": entry.status,
-        "started": getattr(entry, "started", 0.0),
-    }
+#: what a start event shows, read from the entry when it is published
+START_FIELDS = ("index", "lane", "method", "path", "protocol", "scenario", "faults", "status",
+                "started")
+#: what an end event adds (`finished`: the wall-clock time it was published)
+END_FIELDS = ("outcome", "bytes_sent", "error")
 
 
-def end_snapshot(entry: Any) -> dict[str, Any]:
-    """What an end event shows besides the start: the outcome (the timeline comes later)."""
-    data = start_snapshot(entry)
-    started = data["started"]
-    data.update(
-        outcome=entry.outcome, bytes_sent=entry.bytes_sent, error=entry.error,
-        duration_ms=round((time.time() - started) * 1000, 3) if started else None,
-    )
+def snapshot_data(kind: str, values: tuple[Any, ...]) -> dict[str, Any]:
+    """The JSON-ready fields of a snapshot (`FeedEvent.snapshot`)."""
+    data = dict(zip(START_FIELDS, values[: len(START_FIELDS)], strict=True))
+    data["id"] = data.pop("index")
+    data["faults"] = list(data["faults"])
+    if kind == "end":
+        outcome, sent, error, finished = values[len(START_FIELDS):]
+        started = data["started"]
+        data.update(outcome=outcome, bytes_sent=sent, error=error,
+                    duration_ms=round((finished - started) * 1000, 3) if started else None)
+    return data
+
+
+def end_snapshot(entry: Any, finished: float | None = None) -> dict[str, Any]:
+    """An end event's fields for `entry` (`finished` unknown: no duration)."""
+    values = tuple(getattr(entry, name, None) for name in START_FIELDS + END_FIELDS)
+    data = snapshot_data("end", (*values, finished or 0.0))
+    if finished is None:
+        data["duration_ms"] = None
     return data

@@ -28,7 +28,7 @@ import json
 from typing import Any
 
 from mockserver.sse import encode_event
-from mockserver.transport.inspector.feed import FeedEvent, Gap, JournalFeed
+from mockserver.transport.inspector.feed import FeedEvent, Gap, JournalFeed, snapshot_data
 from mockserver.transport.inspector.timeline import received, timeline
 
 __all__ = ["serve_events", "event_data", "RETRY_MS", "HEADERS", "KEEPALIVE"]
@@ -50,9 +50,9 @@ HEADERS = [
 def event_data(event: FeedEvent) -> dict[str, Any]:
     """What an event carries: its snapshot, and for an end the timeline and the request body
     (from the journal entry; `evicted` when the journal dropped it since)."""
-    data = dict(event.snapshot)
+    data = snapshot_data(event.kind, event.snapshot)
     if event.kind == "end":
-        entry = event.entry() if event.entry is not None else None
+        entry = event.entry()
         if entry is None:
             data.update(timeline=None, received=None, evicted=True)
         else:

@@ -204,7 +204,7 @@ def describe_entry(entry: Any) -> dict[str, Any]:
     data = end_snapshot(entry)
     given = getattr(entry, "timeline", None)
     data.update(
-        duration_ms=None, received=received(entry.body),
+        received=received(entry.body),
         timeline=given if given is not None else timeline(entry.plan, entry.marks),
     )
     return data
