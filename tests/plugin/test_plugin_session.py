@@ -141,8 +141,10 @@ def test_mockserver_url_uses_an_already_running_server(suite):
             assert False
         """
     )
+    report = suite.path / "report.html"
     with MockServer() as server:
-        result = suite.runpytest_inprocess(f"--mockserver-url={server.url}")
+        result = suite.runpytest_inprocess(f"--mockserver-url={server.url}",
+                                           f"--mockserver-report={report}")
         lanes_left = dict(server.state.lanes)
     result.assert_outcomes(passed=2, failed=1, errors=1)  # test_scripted: its sequence unused
     result.stdout.fnmatch_lines([
@@ -152,3 +154,9 @@ def test_mockserver_url_uses_an_already_running_server(suite):
         "     WRITE *B b'{\"id\":\"chatcmpl-*",  # the admin journal abbreviates writes
     ])
     assert lanes_left == {}  # every test freed its lane on the shared server
+    # the HTML report: the remote journal's timelines (planned: nothing watched the server)
+    failing = [t for t in report_data(report)["requests"] if t["test"].endswith("_remote")]
+    timelines = {t["test"].rpartition("::")[2]: t["timeline"] for t in failing}
+    assert timelines["test_failing_remote"]["measured"] is False
+    assert [op["op"] for op in timelines["test_failing_remote"]["ops"]] == [
+        "start", "write", "close"]

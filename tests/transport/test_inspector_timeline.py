@@ -100,6 +100,8 @@ def test_bytes_are_escaped_and_cut_in_the_middle():
     shown = show_bytes(data)
     assert shown.startswith("b'data: \\xc3\\xa9xxx") and shown.endswith("xx\\xff\\n\\n'")
     assert " ... " in shown and len(shown) < 800
+    huge = b"data: " + b"y" * 10_000_000 + b"\xff\n\n"  # cut before escaping: as cheap
+    assert show_bytes(huge) == "b'data: " + "y" * 232 + " ... " + "y" * 471 + "\\xff\\n\\n'"
     assert show_bytes(b"data: [DONE]\n\n") == "b'data: [DONE]\\n\\n'"
 
 

@@ -132,7 +132,7 @@ class JournalFeed:
         if not last_id:
             return self.after(0, lane)
         boot, _, count = last_id.strip().rpartition("-")
-        if boot != self.boot or not count.isdigit():
+        if boot != self.boot or not (count.isascii() and count.isdigit()):
             gap = Gap("unknown event id (from another server run?)", None)
         elif int(count) > self._last:
             gap = Gap("event id from the future (from another server run?)", None)

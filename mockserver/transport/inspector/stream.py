@@ -89,6 +89,7 @@ class _Writer:
             if size >= _BATCH:
                 await self.body(b"".join(batch))
                 batch, size = [], 0
+                await asyncio.sleep(0)  # a long backlog: let the streams being played go on
         if batch:
             await self.body(b"".join(batch))
 

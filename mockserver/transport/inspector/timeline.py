@@ -66,9 +66,14 @@ def abbreviate(text: str, limit: int = 160) -> str:
     return f"{text[: limit - 20]}... ({len(text)} chars)"
 
 
-def show_bytes(data: bytes) -> str:
-    """The bytes of one write as the page shows them on click: escaped, middle cut."""
-    return elide(repr(data), 240, 480)
+def show_bytes(data: bytes, head: int = 240, tail: int = 480) -> str:
+    """The bytes of one write as the page shows them on click: escaped, middle cut. A big
+    write is cut before it is escaped, so showing it costs the same as a small one."""
+    if len(data) > 4 * (head + tail):
+        first, last = repr(data[: 4 * head]), repr(data[-4 * tail:])
+        if first[-1] == last[-1]:  # the same quotes: b'...' ... '...'
+            return elide(f"{first[:-1]}{last[2:]}", head, tail)
+    return elide(repr(data), head, tail)
 
 
 def received(body: Any) -> str | None:
