@@ -194,11 +194,18 @@ def test_the_page_asks_nothing_of_anyone_but_the_mock(inspector, api_server):
 
 
 def test_a_thousand_requests_stay_readable(inspector, api_server):
+    from mockserver.transport.state import JournalEntry
+
     lane = new_lane()
-    with httpx.Client(timeout=10) as client:
-        for _ in range(1000):
-            client.get(api_server.url_for("/v1/models", lane=lane)).raise_for_status()
+    chat(api_server, lane)  # one real request, then 999 more published as the app does
     first = api_server.requests(lane)[0].index
+    more = [JournalEntry(index=10**6 + k, method="GET", path=f"/lane/{lane}/v1/models",
+                         lane=lane, headers={}, body=None, status=200, outcome="completed",
+                         faults=("missing_done",) if k % 3 else ())
+            for k in range(999)]
+    for entry in more:
+        api_server.state.feed.publish("start", entry)
+        api_server.state.feed.publish("end", entry)
     inspector.open(f"{api_server.url}/_mock/ui?lane={lane}")
     inspector.shown(1000)
     in_dom = inspector.call("eval_on_selector_all", "#list .row", "rows => rows.length")
@@ -208,7 +215,9 @@ def test_a_thousand_requests_stay_readable(inspector, api_server):
     oldest = f"#list .row[data-id='{first}']"  # newest first: the first request is at the end
     inspector.call("wait_for_selector", oldest)
     inspector.call("click", oldest)
-    inspector.call("wait_for_selector", f"#detail h3:has-text('#{first} GET')")
+    inspector.call("wait_for_selector", f"#detail h3:has-text('#{first} POST')")
+    inspector.call("select_option", "#f-fault", "missing_done")
+    inspector.shown(666)
 
 
 def test_the_static_report_shows_the_matrix_and_a_failing_stream_in_its_timeline(

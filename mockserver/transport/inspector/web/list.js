@@ -25,7 +25,8 @@ function clock(seconds) {
 function offer(kind, value) {
   if (value === null || value === undefined || value === '' || S.options[kind].has(value)) return;
   S.options[kind].add(value);
-  document.getElementById('f-' + kind).append(el('option', { value, text: value }));
+  const select = document.getElementById('f-' + kind);
+  if (![...select.options].some((option) => option.value === value)) select.append(el('option', { value, text: value }));
 }
 
 function add(kind, data) {
