@@ -1,8 +1,8 @@
 """The journal as a feed: one event per request start and end, in a bounded ring, resumable.
 
     JournalFeed
-    ├── publish("start" | "end", entry)   from the server's loop; costs a small dict and a
-    │                                     deque append, whatever is watching
+    ├── publish("start" | "end", entry)   from the server's loop; costs a small tuple and a
+    │                                     deque append (~1.5 us), whatever is watching
     ├── replay(last_id, lane)             Replay(gap, events after last_id, cursor)
     ├── after(cursor, lane)               the same from a stream's own cursor
     ├── wait(timeout)                     until the next publish, close() or the timeout
@@ -10,16 +10,17 @@
     │                                     went out: only while a stream is open, or `always`
     └── close() / reopen()                server shutdown: every open stream ends at once
 
-Ids are `<boot>-<n>`: `n` counts events from 1, `boot` is drawn when the feed is made, so an
-id from before a restart never resumes the wrong stream. An id that fell out of the ring (or
-belongs to another boot) gets a `Gap`, which the stream sends as a `reset` event before the
-whole ring, so a client knows its view is incomplete instead of silently missing events.
+Ids are `<boot>-<n>`: `n` counts events from 1, `boot` is drawn when the feed is made (one
+per server object), so an id from another server process never resumes the wrong stream.
+An id that fell out of the ring (or belongs to another boot) gets a `Gap`, which the stream
+sends as a `reset` event before the whole ring, so a client knows its view is incomplete
+instead of silently missing events.
 
-The ring holds a snapshot of each event (a tuple of what the start or end event shows, so a
-publish costs a few microseconds whatever is watching) and only a weak reference to the
-journal entry: the wire timeline, the heavy part, is rendered when a stream
-sends the event, from the entry if the journal still holds it. The feed never keeps a request
-alive after the journal dropped it, so the journal's own bounds stay the memory bound.
+The ring holds a snapshot of each event (a tuple of what the start or end event shows) and
+only a weak reference to the journal entry: the wire timeline, the heavy part, is rendered
+when a stream sends the event, from the entry if the journal still holds it. The feed never
+keeps a request alive after the journal dropped it, so the journal's own bounds stay the
+memory bound.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ class JournalFeed:
             self._wake_all()
 
     def resize(self, size: int) -> None:
-        """Keep at most `size` events (the newest); for tests and `--inspector-events`."""
+        """Keep at most `size` events (the newest): a longer or shorter history."""
         with self._lock:
             self._ring = deque(self._ring, maxlen=size)
 
