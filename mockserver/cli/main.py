@@ -100,7 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compile a scenario file and print its wire plan.",
     )
     play.add_argument("file", help="scenario file (YAML or JSON; the first scenario is played)")
-    play.add_argument("--path", default="/v1/chat/completions", help="API path to render for")
+    play.add_argument("--path", default="/v1/chat/completions",
+                      help="API path to render for: an OpenAI or Anthropic path, or a provider "
+                      "route such as /model/<model id>/converse-stream or "
+                      "/openai/deployments/<name>/chat/completions")
     play.add_argument("--no-stream", action="store_true", help="render the non-streamed answer")
     play.add_argument("--seed", type=int, default=None, help="override the scenario seed")
     play.add_argument("--message", default="Hello", help="the user message of the request")
@@ -182,7 +185,7 @@ def _faults() -> int:
             for p in entry["params"]
         )
         signature = f"{entry['name']}({params})" if params else entry["name"]
-        print(f"{signature}  [{entry['layer']}]")
+        print(f"{signature}  [{entry['layer']}: {', '.join(entry['framings'])}]")
         print(f"    {entry['symptom']}")
     return 0
 

@@ -8,7 +8,7 @@ from typing import Literal
 from mockserver.core.events import Event, serialize
 from mockserver.core.formats import FORMATS
 from mockserver.faults._positions import event_index
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["ErrorEvent", "error_event_for", "ERROR_MESSAGE"]
 
@@ -61,6 +61,7 @@ class ErrorEvent(Fault):
 
     name = "error_event"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # any stream of JSON events: SSE, NDJSON lines, frames
     example = "error_event(at=3)"
 
     at: int = field(metadata={"min": 1})

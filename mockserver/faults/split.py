@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from mockserver.core.plan import Op, Sleep, Write
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["Split", "cut_points"]
 
@@ -90,6 +90,7 @@ class Split(Fault):
 
     name = "split"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # cuts or joins any framing's bytes
     wire_order = 10
 
     mode: Mode = "every_byte"
