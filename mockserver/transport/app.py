@@ -145,7 +145,7 @@ class MockApp:
             raise ApiError(405, f"Method {method} not allowed for {path}; use "
                            f"{' or '.join(methods)}.", code="method_not_allowed",
                            headers={"allow": ", ".join(methods)})
-        gate.check_auth(config.api_key, request.headers, api)
+        gate.check_auth(config.api_key, request.headers, api, request.query_params)
         if api == "models":
             body = models_body(self.state.models.listed())
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
@@ -155,9 +155,7 @@ class MockApp:
         else:
             entry.body = parse_json_body(await gate.read_body(request, config.max_body))
         view = view_for(api, path, entry.body, found.params)
-        info = self.state.models.get(view.model or "")
-        if info is None:
-            raise gate.unknown_model(api, view.model or "")
+        info = gate.known_model(self.state.models, api, view.model or "")
         choice = choose(
             self.state, route, request.headers, model=view.model, index=index,
             draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,

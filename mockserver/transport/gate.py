@@ -1,5 +1,7 @@
 """Checks a request passes before a scenario is chosen: API key, body size, known model, and
-the CORS preflight answer. Each failure is an `ApiError` in the route's own shape."""
+the CORS preflight answer. Each failure is an `ApiError` in the route's own shape. A format
+whose provider authenticates differently, or knows its own model ids, says so in its
+`Renderer` (`gate`, `model_info`, `unknown_model`: core/formats/base.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +10,25 @@ from collections.abc import Mapping, Sequence
 from starlette.requests import Request
 
 from mockserver.core import cors
+from mockserver.core.formats import FORMATS
+from mockserver.core.models import ModelCatalog, ModelInfo
 from mockserver.core.plan import Close, Start, WirePlan
 from mockserver.errors import ApiError
 from mockserver.faults import Fault
 from mockserver.transport.routing import Route
 from mockserver.transport.state import ServerState
 
-__all__ = ["check_auth", "read_body", "unknown_model", "preflight_plan"]
+__all__ = ["check_auth", "read_body", "unknown_model", "known_model", "preflight_plan"]
 
 
-def check_auth(api_key: str | None, headers: Mapping[str, str], api: str) -> None:
-    """401 unless the request carries `api_key` (Bearer, or `x-api-key` on /v1/messages)."""
+def check_auth(api_key: str | None, headers: Mapping[str, str], api: str,
+               query: Mapping[str, str] | None = None) -> None:
+    """401 unless the request carries `api_key` (Bearer, or `x-api-key` on /v1/messages); a
+    format with its own `gate` (provider auth, required query parameters) decides instead."""
+    own = FORMATS[api].renderer.gate if api in FORMATS else None
+    if own is not None:
+        own(api_key, headers, query or {})
+        return
     if api_key is None:
         return
     given = None
@@ -60,8 +70,24 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def known_model(models: ModelCatalog, api: str, model: str) -> ModelInfo:
+    """The request's model: a known one (SPEC 2.1, `--models`) or one of the format's own
+    provider ids; else the provider's not-found error."""
+    info = models.get(model)
+    own = FORMATS[api].renderer.model_info if info is None and api in FORMATS else None
+    if own is not None:
+        info = own(model)
+    if info is None:
+        raise unknown_model(api, model)
+    return info
+
+
 def unknown_model(api: str, model: str) -> ApiError:
-    """The real APIs differ: 404 on chat/embeddings, 400 on Responses, Anthropic's own 404."""
+    """The real APIs differ: 404 on chat/embeddings, 400 on Responses, Anthropic's own 404;
+    a provider format gives its own (`Renderer.unknown_model`)."""
+    own = FORMATS[api].renderer.unknown_model if api in FORMATS else None
+    if own is not None:
+        return own(model)
     if api == "messages":
         return ApiError(404, f"model: {model}", type="not_found_error")
     if api == "responses":

@@ -90,6 +90,8 @@ def compile_error(error: ErrorReply, request: RequestView, seed: int) -> Draft:
     headers = fmt.adapt_headers(
         base_headers(ids, "application/json; charset=utf-8", error=True), error=True
     )
+    if fmt.error_headers is not None:  # e.g. Bedrock's x-amzn-errortype
+        headers += fmt.error_headers(error.status, error.type or default_error_type(error.status))
     draft = Draft(status=error.status, headers=headers, body=dumps(body).encode(), fmt=request.api)
     for name, value in error.headers:
         draft.set_header(name, value)
