@@ -46,11 +46,12 @@ def test_every_format_loads_its_renderer_and_declares_known_fault_layers():
     for name, fmt in FORMATS.items():
         render = fmt.renderer
         assert fmt.fault_layers <= set(LAYERS), name
-        if fmt.framing is SSE:
+        if fmt.framing.encode is not None:  # a stream: SSE, NDJSON, Gemini's CRLF SSE, ...
             assert render.view and render.events and render.body, name
-            assert fmt.stream_content_type == "text/event-stream; charset=utf-8"
+            assert fmt.stream_content_type.split(";")[0] in (
+                "text/event-stream", "application/x-ndjson", "application/vnd.amazon.eventstream")
         else:
-            assert fmt.framing is JSON and fmt.framing.encode is None, name
+            assert fmt.framing is JSON and (render.view or render.listing or name == "models"), name
 
 
 def test_sse_framing_encodes_an_event_as_the_sse_encoder_does():
