@@ -141,7 +141,7 @@ class Split(Fault):
         for w in run:
             pos += len(w.data)
             ends.append((pos, w.events))
-        mode = self.mode
+        mode: str = self.mode
         fmt = FORMATS.get(ctx.fmt)
         if mode == "inside_data" and fmt is not None and fmt.framing.name == "ndjson":
             mode = "inside_lines"  # NDJSON has no `data:` lines: cut each JSON line instead
