@@ -100,7 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compile a scenario file and print its wire plan.",
     )
     play.add_argument("file", help="scenario file (YAML or JSON; the first scenario is played)")
-    play.add_argument("--path", default="/v1/chat/completions", help="API path to render for")
+    play.add_argument("--path", default="/v1/chat/completions",
+                      help="API path to render for: an OpenAI or Anthropic path, or a provider "
+                      "route such as /model/<model id>/converse-stream or "
+                      "/openai/deployments/<name>/chat/completions")
     play.add_argument("--no-stream", action="store_true", help="render the non-streamed answer")
     play.add_argument("--seed", type=int, default=None, help="override the scenario seed")
     play.add_argument("--message", default="Hello", help="the user message of the request")

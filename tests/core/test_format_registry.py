@@ -46,12 +46,13 @@ def test_every_format_loads_its_renderer_and_declares_known_fault_layers():
     for name, fmt in FORMATS.items():
         render = fmt.renderer
         assert fmt.fault_layers <= set(LAYERS), name
-        if fmt.framing.encode is not None:  # a stream: SSE, NDJSON, Gemini's CRLF SSE, ...
+        if fmt.framing is SSE:
             assert render.view and render.events and render.body, name
-            assert fmt.stream_content_type.split(";")[0] in (
-                "text/event-stream", "application/x-ndjson", "application/vnd.amazon.eventstream")
+            assert fmt.stream_content_type == "text/event-stream; charset=utf-8"
+        elif fmt.framing.encode is not None:  # another stream framing (AWS event stream, ...)
+            assert render.view and render.events and render.body, name
         else:
-            assert fmt.framing is JSON and (render.view or render.listing or name == "models"), name
+            assert fmt.framing is JSON, name
 
 
 def test_sse_framing_encodes_an_event_as_the_sse_encoder_does():

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import mockserver.core.formats.lines as lines
 from mockserver.core.formats.base import JSON, JSON_LAYERS, SSE, Format, RoutePattern
-from mockserver.core.formats.lines import GEMINI_SSE, NDJSON
 from mockserver.core.request import RequestView
 
 __all__ = ["FORMATS", "view_for"]
@@ -26,12 +26,12 @@ _ALL = (
     # Gemini: /v1beta and /v1 (google-genai 3 defaults to v1), before OpenAI's /v1/models/...
     Format("gemini", tuple(RoutePattern(f"/{v}/models/{{model}}:{m}") for v in ("v1beta", "v1")
                            for m in ("generateContent", "streamGenerateContent")),
-           GEMINI_SSE, "gemini"),
+           lines.GEMINI_SSE, "gemini"),
     Format("gemini_models", (RoutePattern("/v1beta/models", ("GET",)),
                              RoutePattern("/v1beta/models/{model}", ("GET",))),
            JSON, "gemini:MODELS", JSON_LAYERS),
-    Format("ollama", (RoutePattern("/api/chat"), RoutePattern("/api/generate")), NDJSON,
-           "ollama"),
+    Format("ollama", (RoutePattern("/api/chat"), RoutePattern("/api/generate")),
+           lines.NDJSON, "ollama"),
     Format("ollama_models", (RoutePattern("/api/tags", ("GET",)), RoutePattern("/api/show")),
            JSON, "ollama:MODELS", JSON_LAYERS),
     Format("cohere", (RoutePattern("/v2/chat"),), SSE, "cohere"),
