@@ -30,7 +30,8 @@ SEEDS = {"gemini": 7, "ollama": 4, "cohere": 7}  # draws without stalls: the tes
 @pytest.mark.parametrize("provider", sorted(ROUTES))
 def test_chaos_draws_faults_that_act_on_the_providers_framing(provider: str) -> None:
     path, body = ROUTES[provider]
-    with MockServer(chaos=1.0, seed=SEEDS[provider]) as chaotic, httpx.Client(verify=SSL, timeout=5) as http:
+    with MockServer(chaos=1.0, seed=SEEDS[provider]) as chaotic, \
+            httpx.Client(verify=SSL, timeout=5) as http:
         drawn = set()
         for _ in range(8):
             try:
