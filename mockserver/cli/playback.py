@@ -64,9 +64,10 @@ def plan_for_file(
     from mockserver.core.models import ModelCatalog
 
     api_path = api_path or "/v1/chat/completions"
-    api, params = _APIS.get(api_path), {}
+    api, params = _APIS.get(api_path), dict[str, str]()
     if api is None:
         api, params = _provider_route(api_path)
+        model = next(iter(params.values()), model)  # the path names the model (or deployment)
     scenarios = load_scenarios(path)
     if not scenarios:
         raise ConfigError("the file holds no scenario", where=path)
