@@ -22,9 +22,6 @@ __all__ = ["CLIENTS", "DISTRIBUTIONS"]
 PROMPT = "Hello"
 CHAT_MODEL = "gpt-4.1"
 CLAUDE_MODEL = "claude-sonnet-4.5"
-GEMINI_MODEL = "gemini-2.5-flash"
-OLLAMA_MODEL = "llama3.2"
-COHERE_MODEL = "command-a-03-2025"
 
 
 def _chat_text(chunks: Any) -> str:
@@ -73,6 +70,11 @@ def anthropic_sync(url: str, job: dict[str, Any]) -> str:
             model=CLAUDE_MODEL, max_tokens=256, messages=[{"role": "user", "content": PROMPT}]
         ) as stream:
             return "".join(stream.text_stream)
+
+
+GEMINI_MODEL = "gemini-2.5-flash"
+OLLAMA_MODEL = "llama3.2"
+COHERE_MODEL = "command-a-03-2025"
 
 
 @functools.lru_cache(maxsize=1)
