@@ -11,9 +11,11 @@
                                         at the end of the session; the run goes on)
 
 `faults="all"` is every registered fault a plain HTTP client can observe (layers sse, payload,
-http, tcp; not ws or cors), each with its catalogue example or its bare name; faults that need
-parameters and have no example are skipped. `call` may also be an `async def`; it then runs in
-its own event loop inside the worker thread.
+http, tcp, eventstream; not ws or cors), each with its catalogue example or its bare name;
+faults that need parameters and have no example are skipped. A fault that does not act on
+the route's framing (an SSE fault on Bedrock's event stream) leaves the answer as it is.
+`call` may also be an `async def`; it then runs in its own event loop inside the worker
+thread.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun."
-HTTP_LAYERS = ("sse", "payload", "http", "tcp")
+HTTP_LAYERS = ("sse", "payload", "http", "tcp", "eventstream")
 BASELINE = "(none)"
 
 
@@ -116,6 +118,8 @@ def wire_text(entries: list[Any]) -> str | None:
     plan = getattr(entries[-1], "plan", None) if entries else None
     if plan is None or not plan.streaming:
         return None
+    if _is_eventstream(plan):  # Bedrock: AWS event-stream frames, not SSE
+        return _eventstream_text(plan.body())
     from mockserver.sse import decode_all
 
     text = ""
@@ -136,6 +140,37 @@ def wire_text(entries: list[Any]) -> str | None:
             text += obj.get("delta") or ""
         elif obj.get("type") == "content_block_delta":
             text += (obj.get("delta") or {}).get("text") or ""
+    return text
+
+
+def _is_eventstream(plan: Any) -> bool:
+    start = plan.start
+    return start is not None and (
+        start.header("content-type") == "application/vnd.amazon.eventstream")
+
+
+def _eventstream_text(body: bytes) -> str | None:
+    """The text of an AWS event stream (Bedrock): Converse deltas, or the native JSON inside
+    `chunk` events (Anthropic or chat deltas); None when a message fails its CRC or its JSON
+    (the text is lost there)."""
+    import base64
+
+    from mockserver.core.formats.eventstream import EventStreamDecoder, EventStreamError
+
+    text = ""
+    try:
+        for message in EventStreamDecoder().decode(body):
+            if message.headers.get(":message-type") != "event":
+                continue
+            obj = json.loads(message.payload)
+            if message.headers.get(":event-type") == "chunk":
+                obj = json.loads(base64.b64decode(obj["bytes"]))
+            for choice in obj.get("choices") or []:
+                text += (choice.get("delta") or {}).get("content") or ""
+            if obj.get("type") == "content_block_delta" or "contentBlockIndex" in obj:
+                text += (obj.get("delta") or {}).get("text") or ""
+    except (EventStreamError, ValueError, KeyError, TypeError, AttributeError):
+        return None
     return text
 
 

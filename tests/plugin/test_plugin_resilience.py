@@ -108,7 +108,7 @@ def test_all_faults_cover_http_observable_layers_with_runnable_specs():
 
     specs = all_fault_specs()
     layers = {type(parse_faults(s)[0]).layer for s in specs}
-    assert layers <= {"sse", "payload", "http", "tcp"}
+    assert layers <= {"sse", "payload", "http", "tcp", "eventstream"}
     names = {parse_faults(s)[0].name for s in specs}
     assert {"close", "missing_done", "status"} <= names
     assert not any(cls.layer in ("ws", "cors") and n in names for n, cls in registry().items())

@@ -22,6 +22,7 @@ __all__ = ["CLIENTS", "DISTRIBUTIONS"]
 PROMPT = "Hello"
 CHAT_MODEL = "gpt-4.1"
 CLAUDE_MODEL = "claude-sonnet-4.5"
+BEDROCK_MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 
 
 def _chat_text(chunks: Any) -> str:
@@ -196,6 +197,57 @@ def websockets_chat(url: str, job: dict[str, Any]) -> str:
                 raise RuntimeError(f"error message: {message.get('message')}")
 
 
+def _root(url: str) -> str:
+    """The lane's root: provider SDKs append their own paths."""
+    return url[: -len("/v1")] if url.endswith("/v1") else url
+
+
+def boto3_bedrock(url: str, job: dict[str, Any]) -> str:
+    """Bedrock's ConverseStream with boto3 (AWS event-stream frames, CRC-checked)."""
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.client(
+        "bedrock-runtime", endpoint_url=_root(url), region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test",
+        config=Config(retries={"total_max_attempts": 1}, connect_timeout=job["timeout"],
+                      read_timeout=job["timeout"]))
+    try:
+        reply = client.converse_stream(modelId=BEDROCK_MODEL,
+                                       messages=[{"role": "user", "content": [{"text": PROMPT}]}])
+        text = ""
+        for event in reply["stream"]:
+            delta = (event.get("contentBlockDelta") or {}).get("delta") or {}
+            text += delta.get("text") or ""
+        return text
+    finally:
+        client.close()
+
+
+def anthropic_bedrock(url: str, job: dict[str, Any]) -> str:
+    """Claude on Bedrock (InvokeModelWithResponseStream) with the anthropic SDK's client."""
+    import anthropic
+
+    with anthropic.AnthropicBedrock(aws_access_key="test", aws_secret_key="test",
+                                    aws_region="us-east-1", base_url=_root(url), max_retries=0,
+                                    timeout=job["timeout"]) as client:
+        with client.messages.stream(
+            model=BEDROCK_MODEL, max_tokens=256, messages=[{"role": "user", "content": PROMPT}]
+        ) as stream:
+            return "".join(stream.text_stream)
+
+
+def azure_openai(url: str, job: dict[str, Any]) -> str:
+    """Azure OpenAI chat with openai.AzureOpenAI (the deployment is the model)."""
+    import openai
+
+    with openai.AzureOpenAI(azure_endpoint=_root(url), api_version="2024-10-21",
+                            api_key="sk-test", max_retries=0, timeout=job["timeout"]) as client:
+        stream = client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": PROMPT}], stream=True)
+        return _chat_text(stream)
+
+
 #: client name -> driver
 CLIENTS: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "openai-python": openai_sync,
@@ -208,6 +260,9 @@ CLIENTS: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "langchain-openai": langchain_openai,
     "pydantic-ai": pydantic_ai,
     "websockets": websockets_chat,
+    "boto3-bedrock": boto3_bedrock,
+    "anthropic-bedrock": anthropic_bedrock,
+    "azure-openai": azure_openai,
 }
 
 #: client name -> the distributions whose versions are recorded (the first one is the client)
@@ -222,4 +277,7 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "langchain-openai": ("langchain-openai", "langchain-core", "openai"),
     "pydantic-ai": ("pydantic-ai-slim", "openai"),
     "websockets": ("websockets",),
+    "boto3-bedrock": ("boto3", "botocore", "urllib3"),
+    "anthropic-bedrock": ("anthropic", "botocore", "httpx2"),
+    "azure-openai": ("openai", "httpx2"),
 }

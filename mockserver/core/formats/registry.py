@@ -13,6 +13,7 @@ from typing import Any
 
 import mockserver.core.formats.lines as lines
 from mockserver.core.formats.base import JSON, JSON_LAYERS, SSE, Format, RoutePattern
+from mockserver.core.formats.eventstream import AWS_EVENTSTREAM, EVENTSTREAM_LAYERS
 from mockserver.core.request import RequestView
 
 __all__ = ["FORMATS", "view_for"]
@@ -40,6 +41,21 @@ _ALL = (
     Format("models", (RoutePattern("/v1/models", ("GET",)),
                       RoutePattern("/v1/models/{model:path}", ("GET", "DELETE"))),
            JSON, "embeddings_models:MODELS", JSON_LAYERS),
+    # Bedrock Runtime: the model id is in the path (an ARN may hold slashes); the route says
+    # whether it streams
+    Format("bedrock_converse", (RoutePattern("/model/{modelId:path}/converse"),
+                                RoutePattern("/model/{modelId:path}/converse-stream")),
+           AWS_EVENTSTREAM, "bedrock_converse", EVENTSTREAM_LAYERS),
+    Format("bedrock_invoke", (RoutePattern("/model/{modelId:path}/invoke"),
+                              RoutePattern("/model/{modelId:path}/invoke-with-response-stream")),
+           AWS_EVENTSTREAM, "bedrock_invoke", EVENTSTREAM_LAYERS),
+    # Azure OpenAI: the deployment in the path is the model; `?api-version=` is required
+    Format("azure_chat", (RoutePattern("/openai/deployments/{deployment}/chat/completions"),),
+           SSE, "azure_openai:CHAT"),
+    Format("azure_completions", (RoutePattern("/openai/deployments/{deployment}/completions"),),
+           SSE, "azure_openai:COMPLETIONS"),
+    Format("azure_embeddings", (RoutePattern("/openai/deployments/{deployment}/embeddings"),),
+           JSON, "azure_openai:EMBEDDINGS", JSON_LAYERS),
 )
 
 #: format name -> Format
