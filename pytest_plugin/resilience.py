@@ -109,8 +109,9 @@ async def _awaited(awaitable: Any) -> Any:
 def wire_text(entries: list[Any]) -> str | None:
     """The text a correct SSE client reads from the bytes last sent (None: not known here).
 
-    Decoded with the reference WHATWG decoder; chat, completions, Responses and Anthropic
-    Messages deltas are understood. None when an event is not JSON (its text is lost) or the
+    Decoded with the reference WHATWG decoder; chat, completions, Responses, Anthropic
+    Messages, Gemini and Cohere deltas are understood, and so are Ollama's NDJSON lines and
+    Bedrock's event-stream frames. None when an event is not JSON (its text is lost) or the
     journal carries no bytes (a remote server)."""
     ndjson = _ndjson_text(entries)  # Ollama: one JSON object per line, not SSE
     if ndjson is not None:
