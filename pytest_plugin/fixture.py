@@ -230,6 +230,24 @@ class MockserverFixture:
             kw["http_client"] = http
         return openai.AsyncOpenAI(**self._sdk_defaults(kw, self.base_url))
 
+    def google_client(self, **kw: Any) -> Any:
+        """A `google.genai.Client` on this lane (Gemini routes; any API key works)."""
+        from .provider_clients import google_client
+
+        return google_client(self, **kw)
+
+    def ollama_client(self, **kw: Any) -> Any:
+        """An `ollama.Client` on this lane (/api/chat, /api/generate, /api/tags, /api/show)."""
+        from .provider_clients import ollama_client
+
+        return ollama_client(self, **kw)
+
+    def cohere_client(self, **kw: Any) -> Any:
+        """A `cohere.ClientV2` on this lane (/v2/chat), without retries."""
+        from .provider_clients import cohere_client
+
+        return cohere_client(self, **kw)
+
     def anthropic_client(self, **kw: Any) -> Any:
         """An `anthropic.Anthropic` on this lane, sharing the session's HTTP client."""
         import anthropic
