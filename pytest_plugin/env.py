@@ -7,6 +7,11 @@ one of them (set, changed or absent) at teardown, so that code talks to the lane
 
     OPENAI_BASE_URL, OPENAI_API_BASE    http://HOST:PORT/lane/<id>/v1
     OPENAI_API_KEY                      the fixture's api_key
+    GOOGLE_GEMINI_BASE_URL              http://HOST:PORT/lane/<id>   (google-genai; GOOGLE_API_KEY)
+    OLLAMA_HOST                         http://HOST:PORT/lane/<id>   (read when a Client is made;
+                                        `ollama.chat()` uses a client made at import)
+    CO_API_URL                          http://HOST:PORT/lane/<id>   (cohere reads it when
+                                        imported: import cohere inside the test; CO_API_KEY)
     ANTHROPIC_BASE_URL                  http://HOST:PORT/lane/<id>   (the SDK appends /v1)
     ANTHROPIC_API_KEY                   the fixture's api_key
     AZURE_OPENAI_ENDPOINT               http://HOST:PORT/lane/<id>   (openai.AzureOpenAI()
@@ -41,6 +46,12 @@ WIRING: dict[str, Callable[[Any], str]] = {
     "OPENAI_BASE_URL": lambda ms: str(ms.base_url),
     "OPENAI_API_BASE": lambda ms: str(ms.base_url),  # LiteLLM and older LangChain read this one
     "OPENAI_API_KEY": lambda ms: str(ms.api_key),
+    # Gemini (google-genai), Ollama (ollama-python) and Cohere (cohere.ClientV2)
+    "GOOGLE_GEMINI_BASE_URL": lambda ms: str(ms.url),
+    "GOOGLE_API_KEY": lambda ms: str(ms.api_key),
+    "OLLAMA_HOST": lambda ms: str(ms.url),
+    "CO_API_URL": lambda ms: str(ms.url),
+    "CO_API_KEY": lambda ms: str(ms.api_key),
     "ANTHROPIC_BASE_URL": lambda ms: str(ms.url),
     "ANTHROPIC_API_KEY": lambda ms: str(ms.api_key),
     "AZURE_OPENAI_ENDPOINT": lambda ms: str(ms.url),

@@ -208,6 +208,10 @@ class MockserverFixture:
         entries, unused = self._final or (self.requests, self.unused())
         return transcript(self.lane, entries, unused, seed=self._session.seed, labels=self._labels)
 
+    def journal_entries(self) -> list[Any]:
+        """This test's journal: as kept at teardown once the lane is freed, else as it is."""
+        return self._final[0] if self._final else self.requests
+
     # -- clients and the resilience matrix ------------------------------------------------
     def openai_client(self, **kw: Any) -> Any:
         """An `openai.OpenAI` on this lane, sharing the session's HTTP client; max_retries=0."""
@@ -225,6 +229,24 @@ class MockserverFixture:
             self._async_http.append((http, watch_async_client(http)))
             kw["http_client"] = http
         return openai.AsyncOpenAI(**self._sdk_defaults(kw, self.base_url))
+
+    def google_client(self, **kw: Any) -> Any:
+        """A `google.genai.Client` on this lane (Gemini routes; any API key works)."""
+        from .provider_clients import google_client
+
+        return google_client(self, **kw)
+
+    def ollama_client(self, **kw: Any) -> Any:
+        """An `ollama.Client` on this lane (/api/chat, /api/generate, /api/tags, /api/show)."""
+        from .provider_clients import ollama_client
+
+        return ollama_client(self, **kw)
+
+    def cohere_client(self, **kw: Any) -> Any:
+        """A `cohere.ClientV2` on this lane (/v2/chat), without retries."""
+        from .provider_clients import cohere_client
+
+        return cohere_client(self, **kw)
 
     def anthropic_client(self, **kw: Any) -> Any:
         """An `anthropic.Anthropic` on this lane, sharing the session's HTTP client."""

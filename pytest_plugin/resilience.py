@@ -109,9 +109,13 @@ async def _awaited(awaitable: Any) -> Any:
 def wire_text(entries: list[Any]) -> str | None:
     """The text a correct SSE client reads from the bytes last sent (None: not known here).
 
-    Decoded with the reference WHATWG decoder; chat, completions, Responses and Anthropic
-    Messages deltas are understood. None when an event is not JSON (its text is lost) or the
+    Decoded with the reference WHATWG decoder; chat, completions, Responses, Anthropic
+    Messages, Gemini and Cohere deltas are understood, and so are Ollama's NDJSON lines and
+    Bedrock's event-stream frames. None when an event is not JSON (its text is lost) or the
     journal carries no bytes (a remote server)."""
+    ndjson = _ndjson_text(entries)  # Ollama: one JSON object per line, not SSE
+    if ndjson is not None:
+        return ndjson
     plan = getattr(entries[-1], "plan", None) if entries else None
     if plan is None or not plan.streaming:
         return None
@@ -132,6 +136,7 @@ def wire_text(entries: list[Any]) -> str | None:
         for choice in obj.get("choices") or []:
             delta = choice.get("delta") or {}
             text += delta.get("content") or choice.get("text") or ""
+        text += _provider_delta(obj)  # Gemini candidates, Cohere content-delta
         if obj.get("type") == "response.output_text.delta":
             text += obj.get("delta") or ""
         elif obj.get("type") == "content_block_delta":
@@ -218,3 +223,41 @@ def run_matrix(ms: Any, call: Callable[[str], Any], faults: Any = "all", *,
         session.clear(lane)
     client = getattr(call, "__qualname__", None) or type(call).__name__
     return ResilienceReport(test=ms.nodeid, rows=rows, expected=expected, client=client)
+
+
+def _provider_delta(obj: dict[str, Any]) -> str:
+    """The text of one Gemini chunk (its candidate's text parts) or Cohere content-delta."""
+    if obj.get("type") == "content-delta":
+        content = ((obj.get("delta") or {}).get("message") or {}).get("content") or {}
+        return str(content.get("text") or "")
+    text = ""
+    candidates = obj.get("candidates")
+    for candidate in candidates if isinstance(candidates, list) else []:
+        content = candidate.get("content") if isinstance(candidate, dict) else None
+        for part in (content or {}).get("parts") or []:
+            if isinstance(part, dict):
+                text += str(part.get("text") or "")
+    return text
+
+
+def _ndjson_text(entries: list[Any]) -> str | None:
+    """The text an NDJSON stream (Ollama) carried, None when the last answer is not one (or
+    a line is not JSON: its text is lost)."""
+    plan = getattr(entries[-1], "plan", None) if entries else None
+    start = getattr(plan, "start", None)
+    if not plan or not plan.streaming or start is None:
+        return None
+    if start.header("content-type") != "application/x-ndjson":
+        return None
+    text = ""
+    for line in plan.body().split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            return None
+        if isinstance(obj, dict):
+            message = obj.get("message") if isinstance(obj.get("message"), dict) else {}
+            text += str(message.get("content") or obj.get("response") or "")
+    return text

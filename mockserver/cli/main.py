@@ -185,7 +185,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     server.start()
-    print(f"mockserver listening on {server.url}", flush=True)
+    print(f"mockserver listening on {server.url} (inspector: {server.inspector_url})", flush=True)
     try:
         while server.running:
             time.sleep(0.2)

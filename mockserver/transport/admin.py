@@ -1,12 +1,15 @@
-"""The admin API under /_mock/: health, catalogue, scenarios, journal, reset.
+"""The admin API under /_mock/: health, catalogue, scenarios, journal, reset, events, ui.
 
     GET  /_mock/health                 {"status": "ok"}
     GET  /_mock/catalog                {"faults": [...], "scenarios": [...]}
     POST /_mock/scenarios[?lane=ID]    JSON or YAML body, one scenario or a list -> 201 {"ids"}
     GET  /_mock/scenarios[?lane=ID]    the lane's queue
-    GET  /_mock/journal[?lane=ID]      {"requests": [...]} in arrival order (with --state,
-                                       also "evicted": entries the journal's bounds dropped)
+    GET  /_mock/journal[?lane=ID]      {"requests": [...]} in arrival order (`&timeline=1`: each
+                                       with its wire timeline, inspector/timeline.py; with
+                                       --state, also "evicted": entries the bounds dropped)
     POST /_mock/reset[?lane=ID]        clear queues and journals
+    GET  /_mock/events[?lane=ID]       the journal as server-sent events (inspector/stream.py)
+    GET  /_mock/ui[?lane=ID]           the live inspector page (inspector/page.py)
 
 Queues and journals come from the app's lane store, so with `--state` any worker answers for
 all of them. A bad scenario gets 422 with the field path in `param`; a store that refuses
@@ -14,6 +17,8 @@ all of them. A bad scenario gets 422 with the field path in `param`; a store tha
 `state_unavailable`) answers in the same shape. With `--admin-token`, every admin call,
 and every request that carries an X-Mock-* header, needs `Authorization: Bearer <token>` (or
 `X-Mock-Token: <token>`); `security.check_bind` refuses a non-loopback address without one.
+The inspector's page and stream also take it as `?token=`, since a browser opens them without
+headers.
 """
 
 from __future__ import annotations
@@ -28,13 +33,15 @@ from mockserver.core.scenario import Scenario
 from mockserver.errors import ApiError, ConfigError
 from mockserver.faults import catalog
 from mockserver.transport.routing import Route
-from mockserver.transport.security import token_ok
+from mockserver.transport.security import query_token_ok, token_ok
 from mockserver.transport.state import DEFAULT_LANE
 
 __all__ = ["handle", "describe_scenario", "token_ok"]
 
 _ENDPOINTS = {"health": ("GET",), "catalog": ("GET",), "scenarios": ("GET", "POST"),
-              "journal": ("GET",), "reset": ("POST",)}
+              "journal": ("GET",), "reset": ("POST",), "events": ("GET",), "ui": ("GET",)}
+#: served by the inspector (raw ASGI, not JSON)
+_INSPECTOR = ("events", "ui")
 
 
 def _error(
@@ -69,6 +76,13 @@ def _parse_body(raw: bytes, content_type: str) -> Any:
 
 async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
     request = Request(scope, receive)
+    name = route.path[len("/_mock"):].strip("/")
+    token = app.state.config.admin_token
+    if name in _INSPECTOR and request.method == "GET" and (
+        token_ok(request.headers, token) or query_token_ok(request.query_params, token)
+    ):
+        await _inspector(app, name, request, route, scope, receive, send)
+        return
     try:
         response = await _dispatch(app, request, route)
     except ApiError as exc:  # from the lane store: refused (no shared state) or unreachable
@@ -77,15 +91,33 @@ async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route
     await response(scope, receive, send)
 
 
+def _lane(request: Request, route: Route) -> str | None:
+    """?lane=ID, or the /lane/<id>/_mock/... prefix; None: every lane."""
+    return request.query_params.get("lane") or (
+        route.lane if route.lane != DEFAULT_LANE else None
+    )
+
+
+async def _inspector(app: Any, name: str, request: Request, route: Route,
+                     scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if name == "ui":
+        from mockserver.transport.inspector.page import serve_page
+
+        await serve_page(send)
+        return
+    from mockserver.transport.inspector.stream import serve_events
+
+    last_id = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    await serve_events(app.state.feed, scope, receive, send, lane=_lane(request, route),
+                       last_id=last_id)
+
+
 async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
     state, lanes = app.state, app.lanes
     if not token_ok(request.headers, state.config.admin_token):
         return _error(401, "The admin API needs Authorization: Bearer <admin token>.",
                       code="invalid_admin_token")
-    # ?lane=ID, or the /lane/<id>/_mock/... prefix; journal and reset default to every lane
-    chosen = request.query_params.get("lane") or (
-        route.lane if route.lane != DEFAULT_LANE else None
-    )
+    chosen = _lane(request, route)  # journal and reset default to every lane
     name = route.path[len("/_mock"):].strip("/")
     method = request.method
     if name not in _ENDPOINTS:
@@ -102,11 +134,15 @@ async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
             "scenarios": [describe_scenario(s) for s in state.library.values()],
         })
     if name == "journal":
-        page = await lanes.journal(chosen)
+        timeline = request.query_params.get("timeline") in ("1", "true")
+        page = await lanes.journal(chosen, timeline=timeline)
         return JSONResponse(page.to_dict())
     if name == "reset":
         await lanes.reset(chosen)
         return JSONResponse({"status": "ok", "lane": chosen})
+    if name in _INSPECTOR:  # not reached: served above once the token is proven
+        return _error(401, "The admin API needs Authorization: Bearer <admin token>.",
+                      code="invalid_admin_token")
     lane = chosen or DEFAULT_LANE
     if method == "GET":
         return JSONResponse({"lane": lane, "scenarios": await lanes.queue(lane)})

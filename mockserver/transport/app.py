@@ -3,7 +3,7 @@
     request ─► routing.parse_route ─► admin (/_mock/) | WebSocket (routing.WS_ROUTES) | API
     API:  routing.api_route (the formats' routes) ─► gate (auth, body size, JSON, the format's
           view, model) ─► choose (SPEC 2.3 order) ─► compile_plan (pure)
-          ─► http_player.play ─► journal + one log line
+          ─► http_player.play ─► journal, feed (start and end events) + one log line
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
 Every request is journaled (arrival order, what was sent, outcome). Bad input never raises
@@ -97,8 +97,12 @@ class MockApp:
         def note(outcome: str, sent: int) -> None:
             entry.outcome, entry.bytes_sent = outcome, sent
 
+        feed = self.state.feed
+        feed.publish("start", entry)
+        if feed.capture:  # the inspector watches: record when each op goes out
+            entry.marks = []
         try:
-            played: Played = await play(plan, scope, receive, send, note)
+            played: Played = await play(plan, scope, receive, send, note, entry.marks)
         except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
             self.state.errors.append(exc)
             entry.error = repr(exc)
@@ -108,6 +112,7 @@ class MockApp:
             note(played.outcome, played.bytes_sent)
         if entry.index >= 0:
             await self.lanes.closed(entry)
+        feed.publish("end", entry)
         self.log_line(entry)
 
     def log_line(self, entry: JournalEntry) -> None:
@@ -142,6 +147,12 @@ class MockApp:
         if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
         api = found.format.name
+        if api == "models" and ("x-goog-api-key" in request.headers
+                                or "key" in request.query_params):  # google-genai 3 uses /v1
+            found = api_route("/v1beta" + path[len("/v1"):]) or found
+            api = found.format.name
+        if found.format.renderer.listing is not None:  # model lists (Gemini, Ollama)
+            return await self._listing_plan(request, found, path, entry)
         if api == "models" and "model" in found.params:
             return self._model_plan(method, found.params["model"], request)
         methods = found.pattern.methods
@@ -180,6 +191,25 @@ class MockApp:
             view, response=response, seed=choice.seed, timing=scenario_timing or config.timing,
             faults=choice.faults, model=info.resolved, origin=origin, scenario=choice.name,
         ))
+
+    async def _listing_plan(self, request: Request, found: Any, path: str,
+                            entry: JournalEntry) -> WirePlan:
+        """A route that lists or describes models, in its provider's shape (`Renderer.listing`:
+        Gemini's model catalogue, Ollama's tags and show)."""
+        method, api = request.method, found.format.name
+        if method not in found.pattern.methods:
+            raise ApiError(405, f"Method {method} not allowed; use "
+                           f"{' or '.join(found.pattern.methods)}.", code="method_not_allowed",
+                           headers={"allow": ", ".join(found.pattern.methods)})
+        config = self.state.config
+        gate.check_auth(config.api_key, request.headers, api, request.query_params)
+        if method == "POST":
+            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
+        listing = found.format.renderer.listing
+        assert listing is not None
+        answer = listing(method, path, found.params, entry.body or {}, self.state.models)
+        return compile_plan(RequestView(api=api, path=path), draft=compile_json(answer, api=api),
+                            origin=request.headers.get("origin"))
 
     def _model_plan(self, method: str, model_id: str, request: Request) -> WirePlan:
         gate.check_auth(self.state.config.api_key, request.headers, "models")

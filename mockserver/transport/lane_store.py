@@ -76,7 +76,10 @@ class LaneStore(Protocol):
         """The request's answer is finished (status, outcome and bytes are final)."""
         ...
 
-    async def journal(self, lane: str | None) -> JournalPage: ...
+    async def journal(self, lane: str | None, *, timeline: bool = False) -> JournalPage:
+        """One lane's journal (or every lane's, merged in arrival order); with `timeline`,
+        each entry's wire timeline where the store still holds the plan (in process)."""
+        ...
 
     async def reset(self, lane: str | None) -> None: ...
 
@@ -111,8 +114,15 @@ class LocalLanes:
     async def closed(self, entry: JournalEntry) -> None:
         return None
 
-    async def journal(self, lane: str | None) -> JournalPage:
-        return JournalPage([e.to_dict() for e in self.state.journal(lane)])
+    async def journal(self, lane: str | None, *, timeline: bool = False) -> JournalPage:
+        entries = self.state.journal(lane)
+        requests = [e.to_dict() for e in entries]
+        if timeline:
+            from mockserver.transport.inspector.timeline import timeline as wire_timeline
+
+            for data, entry in zip(requests, entries, strict=True):
+                data["timeline"] = wire_timeline(entry.plan, entry.marks)
+        return JournalPage(requests)
 
     async def reset(self, lane: str | None) -> None:
         self.state.reset(lane)
@@ -161,7 +171,7 @@ class UnsharedLanes(LocalLanes):
     async def opened(self, entry: JournalEntry) -> None:
         return None  # nobody can read a worker's own journal: keep nothing
 
-    async def journal(self, lane: str | None) -> JournalPage:
+    async def journal(self, lane: str | None, *, timeline: bool = False) -> JournalPage:
         raise self._refuse()
 
     async def reset(self, lane: str | None) -> None:

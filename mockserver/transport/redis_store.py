@@ -223,7 +223,9 @@ class RedisLanes:
         except ApiError:
             return  # the answer is already sent; the journal misses it while Redis is away
 
-    async def journal(self, lane: str | None) -> JournalPage:
+    async def journal(self, lane: str | None, *, timeline: bool = False) -> JournalPage:
+        """The shared journal; no timelines (a plan stays in the worker that played it:
+        entries carry the first ops of what was sent, `sent`, instead)."""
         p = self.p
 
         async def read() -> tuple[list[list[tuple[bytes, float]]], Any]:

@@ -124,7 +124,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     model = query.get("model", [None])[0] if protocol == "realtime" else None
     entry = JournalEntry(index=-1, method="GET", path=scope["path"], lane=route.lane,
-                         headers=headers, body=[])
+                         headers=headers, body=[], protocol="ws")
     inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=64)
     pump = asyncio.ensure_future(_pump(receive, inbox))
     player = WsPlayer(scope, send)
@@ -147,6 +147,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         entry.scenario, entry.faults = choice.name, tuple(f.spec() for f in choice.faults)
         player.faults = "; ".join(entry.faults)
         entry.status = next((op.status for op in ops if isinstance(op, Deny)), 101)
+        state.feed.publish("start", entry)
         await player.play(ops)
         while session is not None and not session.closed:
             message = await inbox.get()
@@ -176,6 +177,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         entry.status, entry.outcome, entry.bytes_sent = player.status, player.outcome, player.sent
         if entry.index >= 0:
             await app.lanes.closed(entry)
+        state.feed.publish("end", entry)
         app.log_line(entry)
 
 

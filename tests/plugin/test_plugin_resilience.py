@@ -115,8 +115,8 @@ def test_all_faults_cover_http_observable_layers_with_runnable_specs():
 
 
 @pytest.mark.parametrize("path", ["report.txt", "report"])
-def test_report_path_must_be_markdown_or_json(suite, path):
+def test_report_path_must_be_markdown_json_or_html(suite, path):
     suite.makepyfile("def test_x():\n    pass\n")
     result = suite.runpytest_inprocess(f"--mockserver-report={path}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*give a path ending in .md or .json*"])
+    result.stderr.fnmatch_lines(["*give a path ending in .md, .json or .html*"])

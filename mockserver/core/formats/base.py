@@ -15,6 +15,9 @@
       view          (path, body, path params) -> RequestView: validation, model, stream flag
       events        (content, request, seed, model) -> Events of a streamed answer
       body          (content, request, seed, model) -> the non-stream JSON body
+      listing       (method, path, path params, body, model catalog) -> the JSON answer of a
+                    route that lists or describes models (Gemini's models, Ollama's tags/show)
+      json_text     (value) -> how the provider writes a JSON body (None: compact, OpenAI's)
       error_body    (status, message, type, code, param, request id) -> the error JSON
       headers       (base headers, is_error) -> the format's own headers (None: OpenAI's)
       error_event   (shape, at, events before) -> the in-stream error event (`error_event`)
@@ -51,6 +54,8 @@ __all__ = [
 ViewFn = Callable[[str, Mapping[str, Any], Mapping[str, str]], RequestView]
 EventsFn = Callable[[Content, RequestView, int, str], Iterable[Event]]
 BodyFn = Callable[[Content, RequestView, int, str], dict[str, Any]]
+ListingFn = Callable[[str, str, Mapping[str, str], Mapping[str, Any], Any], Any]
+JsonTextFn = Callable[[Any], str]
 ErrorFn = Callable[[int, str, str, str | None, str | None, str], dict[str, Any]]
 HeadersFn = Callable[[list[tuple[str, str]], bool], list[tuple[str, str]]]
 ErrorEventFn = Callable[[str, int, list[Event]], Event]
@@ -124,6 +129,8 @@ class Renderer:
     view: ViewFn | None = None
     events: EventsFn | None = None
     body: BodyFn | None = None
+    listing: ListingFn | None = None
+    json_text: JsonTextFn | None = None
     error_body: ErrorFn = openai_error_body
     headers: HeadersFn | None = None
     error_event: ErrorEventFn | None = None
