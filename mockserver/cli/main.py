@@ -2,7 +2,7 @@
 
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
-                 [--api-key KEY] [--admin-token TOKEN] [--quiet]
+                 [--api-key KEY] [--admin-token TOKEN] [--workers N] [--state URL] [--quiet]
                  [--upstream [PREFIX=]URL]... [--upstream-timeout S] [--record DIR]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
 mockserver scenarios [--scenarios PATH]
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
@@ -87,7 +88,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--admin-token",
         metavar="TOKEN",
-        help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
+        default=os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
+        help="require Bearer TOKEN on /_mock/ (mandatory off loopback; default: the "
+        "MOCKSERVER_ADMIN_TOKEN environment variable, as in the container image)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N processes answering on the port (SO_REUSEPORT, Linux); lanes then need --state",
+    )
+    serve.add_argument(
+        "--state",
+        metavar="URL",
+        help="keep lanes, queues and the journal in Redis, shared by every worker and machine: "
+        "redis://HOST:PORT/DB (needs the redis extra)",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
@@ -121,7 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compile a scenario file and print its wire plan.",
     )
     play.add_argument("file", help="scenario file (YAML or JSON; the first scenario is played)")
-    play.add_argument("--path", default="/v1/chat/completions", help="API path to render for")
+    play.add_argument("--path", default="/v1/chat/completions",
+                      help="API path to render for: an OpenAI or Anthropic path, or a provider "
+                      "route such as /model/<model id>/converse-stream or "
+                      "/openai/deployments/<name>/chat/completions")
     play.add_argument("--no-stream", action="store_true", help="render the non-streamed answer")
     play.add_argument("--seed", type=int, default=None, help="override the scenario seed")
     play.add_argument("--message", default="Hello", help="the user message of the request")
@@ -158,6 +177,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.transport.state import ServerConfig
 
     check_bind(args.host, args.admin_token)
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {args.workers}")
     if not 0.0 <= args.chaos <= 1.0:
         raise ConfigError(f"--chaos must be between 0 and 1, got {args.chaos}")
     if not args.upstream_timeout > 0:
@@ -195,6 +216,8 @@ def _serve(args: argparse.Namespace) -> int:
                 f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
             )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    if args.workers > 1 or args.state:
+        return _serve_workers(args, config, scenarios)
     # the built-in library is read on first use; --scenarios files are read above and win
     server = MockServer(args.host, args.port, config=config)
     for scenario in scenarios:
@@ -205,10 +228,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     server.start()
-    print(f"mockserver listening on {server.url}", flush=True)
-    for upstream in upstreams:
-        print(f"mockserver forwards {upstream.prefix or 'every path'} to {upstream.url}",
-              flush=True)
+    print(f"mockserver listening on {server.url} (inspector: {server.inspector_url})", flush=True)
+    _announce_upstreams(upstreams)
     try:
         while server.running:
             time.sleep(0.2)
@@ -217,6 +238,36 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _serve_workers(args: argparse.Namespace, config: Any, scenarios: list[Any]) -> int:
+    """`serve --workers N` and/or `--state URL` (transport/workers.py)."""
+    from mockserver.transport.workers import WorkerSpec, serve
+
+    lanes = "lane operations refused (no --state)"
+    if args.state:
+        from mockserver.transport.redis_url import check_state_url, redacted
+
+        warning = check_state_url(args.state)
+        if warning:
+            print(f"mockserver: warning: {warning}", file=sys.stderr, flush=True)
+        lanes = f"lanes in {redacted(args.state)}"
+    spec = WorkerSpec(config=config, host=args.host, port=args.port, workers=args.workers,
+                      state_url=args.state, scenarios=tuple(scenarios))
+
+    def announce(port: int) -> None:
+        print(f"mockserver listening on http://{args.host}:{port}", flush=True)
+        print(f"mockserver: {args.workers} worker(s), {lanes}", file=sys.stderr, flush=True)
+        _announce_upstreams(config.upstreams)
+
+    serve(spec, announce)
+    return 0
+
+
+def _announce_upstreams(upstreams: Sequence[Any]) -> None:
+    for upstream in upstreams:
+        print(f"mockserver forwards {upstream.prefix or 'every path'} to {upstream.url}",
+              flush=True)
 
 
 def _faults() -> int:

@@ -31,13 +31,21 @@ _FINISH = {
     "max_tokens": "length", "refusal": "content_filter", "max_output_tokens": "length",
     "content_filter": "content_filter",
 }
-#: event name -> kind for the typed streams (Responses, Anthropic)
+#: event name -> kind for the typed streams (Responses, Anthropic, Cohere, Bedrock's messages)
 _KINDS = {
     "message_start": "role", "response.created": "role", "message_stop": "stop",
     "message_delta": "finish", "response.completed": "finish", "response.incomplete": "finish",
     "response.failed": "error", "error": "error", "ping": "ping",
     "response.output_text.delta": "content", "response.function_call_arguments.delta": "tool",
+    # Cohere v2
+    "message-start": "role", "content-delta": "content", "tool-call-start": "tool",
+    "tool-call-delta": "tool",
+    "tool-plan-delta": "reasoning", "message-end": "finish",
+    # Bedrock ConverseStream
+    "messageStart": "role", "messageStop": "finish", "metadata": "usage",
 }
+#: the formats whose typed events are not `content` unless named above
+_TYPED = ("messages", "responses", "cohere", "bedrock_converse")
 
 
 def payload_of(data: str | None) -> Any:
@@ -60,7 +68,13 @@ def kind_of(fmt: str, name: str | None, data: str) -> str:
             return _KINDS[name]
         if name == "content_block_delta":
             return "tool" if '"input_json_delta"' in data else "content"
-        return "item" if fmt in ("messages", "responses") else "chunk"
+        if name == "contentBlockDelta":
+            return "tool" if '"toolUse"' in data else "content"
+        if name.endswith("Exception"):  # an AWS event stream's exception message
+            return "error"
+        return "item" if fmt in _TYPED else "chunk"
+    if fmt in _UNTYPED:
+        return _UNTYPED[fmt](data)
     if '"finish_reason":"' in data or '"finish_reason": "' in data:
         return "finish"
     if '"choices":[]' in data or '"choices": []' in data:
@@ -70,6 +84,24 @@ def kind_of(fmt: str, name: str | None, data: str) -> str:
     if '"delta":{"role":' in data:
         return "role"
     return "content"
+
+
+def _ollama_kind(data: str) -> str:
+    if data.startswith('{"error"'):
+        return "error"
+    if '"done":true' in data:
+        return "done"
+    return "tool" if '"tool_calls"' in data else "content"
+
+
+def _gemini_kind(data: str) -> str:
+    if data.startswith('{"error"') or data.startswith('{\n  "error"'):
+        return "error"
+    return "finish" if '"finishReason"' in data else "content"
+
+
+#: formats whose events carry no name, by their own markers (NDJSON lines, Gemini chunks)
+_UNTYPED = {"ollama": _ollama_kind, "gemini": _gemini_kind}
 
 
 @dataclass

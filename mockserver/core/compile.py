@@ -32,7 +32,7 @@ from mockserver.core.request import RequestView
 from mockserver.core.response import Response
 from mockserver.faults.base import Fault, FaultContext
 
-__all__ = ["compile_plan", "fault_context", "encoder_for"]
+__all__ = ["compile_plan", "fault_context", "encoder_for", "acts_on", "framing_of"]
 
 
 def fault_context(
@@ -90,7 +90,8 @@ def compile_plan(
     streaming = draft.events is not None
     contexts = [fault_context(request, draft.fmt, seed, i, f, streaming)
                 for i, f in enumerate(faults)]
-    pairs = list(zip(faults, contexts, strict=False))
+    pairs = [(f, ctx) for f, ctx in zip(faults, contexts, strict=False)
+             if not streaming or acts_on(f, framing_of(draft.fmt))]
     for fault, ctx in pairs:
         draft = fault.on_draft(draft, ctx)
     policy = cors.DEFAULT_POLICY
@@ -127,6 +128,19 @@ def compile_plan(
     for fault, ctx in sorted(pairs, key=lambda p: p[0].wire_order):
         ops = fault.on_wire(ops, ctx)
     return WirePlan(ops=tuple(ops), scenario=scenario, faults=faults_spec, streaming=streaming)
+
+
+def framing_of(fmt: str) -> str:
+    """The name of format `fmt`'s stream framing (`sse`, `ndjson`, `aws_eventstream`); SSE
+    for a route no format knows (what the proxy reads such a stream as)."""
+    return FORMATS[fmt].framing.name if fmt in FORMATS else "sse"
+
+
+def acts_on(fault: Fault, framing: str) -> bool:
+    """Whether a fault acts on a stream of this framing (`Fault.applies_to` names its
+    framings): an SSE fault leaves a binary event stream or NDJSON alone, as the catalogue
+    says, instead of writing SSE syntax into it."""
+    return framing in type(fault).applies_to()
 
 
 def encoder_for(fmt: str) -> Callable[[Event], bytes]:

@@ -19,7 +19,10 @@ go on as uncounted frames, in place. The pace is the upstream's: a live stream h
 ops but those its faults add (stall, drip, split's gaps, keepalive).
 
 Faults that need the whole answer (`Fault.needs_whole_stream`) are not played here: the proxy
-buffers such a stream and compiles it like a script (`compile_plan(draft=...)`).
+buffers such a stream and compiles it like a script (`compile_plan(draft=...)`). As in
+compile_plan, a fault that does not act on the stream's framing (`Fault.framings`: an SSE
+fault on NDJSON lines, an event-stream fault on SSE) is left out; the framing is the body's
+as it arrives (the framer's), else the format's.
 
 Pure, like the rest of the core: no I/O, no clock; the transport feeds it and plays its ops.
 """
@@ -30,7 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from mockserver.core import cors
-from mockserver.core.compile import encoder_for, fault_context
+from mockserver.core.compile import acts_on, encoder_for, fault_context, framing_of
 from mockserver.core.draft import Draft
 from mockserver.core.events import Event, Frame, hydrate, serialize
 from mockserver.core.formats.base import sse_bytes
@@ -70,15 +73,18 @@ class LiveStream:
     def __init__(
         self, request: RequestView, head: Draft, *, faults: Sequence[Fault] = (), seed: int = 0,
         origin: str | None = None, encode: Callable[[Event], bytes] | None = None,
+        framing: str | None = None,
     ) -> None:
         self.head = head
         self.origin = origin
         self.faults = tuple(faults)
+        framing = framing or framing_of(head.fmt)
         self.pairs: list[tuple[Fault, FaultContext]] = [
             (f, fault_context(request, head.fmt, seed, i, f, True)) for i, f in enumerate(faults)
+            if acts_on(f, framing)
         ]
         self.wire = sorted(self.pairs, key=lambda p: p[0].wire_order)
-        self._hydrate = any(type(f).on_payload is not Fault.on_payload for f in self.faults)
+        self._hydrate = any(type(f).on_payload is not Fault.on_payload for f, _ in self.pairs)
         # how a changed event is written back: the body's own framing (the framer's), else
         # the format's
         self._encode = encode or _encoder(head.fmt)

@@ -80,6 +80,7 @@ LAYER_FRAMINGS: dict[str, frozenset[str]] = {
     "tcp": HTTP_FRAMINGS,
     "cors": HTTP_FRAMINGS,
     "ws": frozenset({"ws"}),
+    "eventstream": frozenset({"aws_eventstream"}),
 }
 
 

@@ -10,18 +10,21 @@ the upstream, so a piece's pauses are paced from when the piece arrived: a Sleep
 up for time spent waiting on the upstream. Body writes go to the transport directly, framed
 as chunks here, as http_player does; the head and the clean end go through uvicorn so its
 state (and keep-alive) stays right. `Close("abrupt")` drops the socket without the chunked
-terminator, `reset` sends a TCP RST, `hold` waits before the clean end.
+terminator, `reset` sends a TCP RST, `hold` waits before the clean end. While the inspector
+watches, `marks` receives (seconds since the first op, op index) as each op begins, counted
+over the whole answer, as http_player records a plan's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from mockserver.core.plan import Close, Op, Sleep, Start, Write
 from mockserver.transport._internals import drain, transport_of
-from mockserver.transport.http_player import reset_transport
+from mockserver.transport.http_player import MARKED_OPS, reset_transport
 
 __all__ = ["LivePlayer", "ClientGone", "until_disconnect"]
 
@@ -80,8 +83,12 @@ class LivePlayer:
     """Writes one response from pieces of ops. `sent` counts body bytes; `outcome` is None
     until the response ended (`completed`, `closed`, `reset`)."""
 
-    def __init__(self, scope: dict[str, Any], send: Any) -> None:
+    def __init__(self, scope: dict[str, Any], send: Any,
+                 marks: list[tuple[float, int]] | None = None) -> None:
         self.transport = transport_of(scope)
+        self.marks = marks
+        self._played = 0  # ops played so far: the index of the next one
+        self._t0: float | None = None
         self.send = send
         self.sent = 0
         self.started = False
@@ -94,6 +101,8 @@ class LivePlayer:
         loop = asyncio.get_running_loop()
         deadline: float | None = None  # a piece is paced from when it arrived
         for op in ops:
+            if self.marks is not None:
+                self._mark()
             if type(op) is Write:
                 await self._write(op)
             elif isinstance(op, Start):
@@ -108,6 +117,20 @@ class LivePlayer:
             elif isinstance(op, Close):
                 await self._close(op)
                 return
+
+    def _mark(self) -> None:
+        """(seconds since the first op, index) of the op about to be played; past
+        MARKED_OPS only the latest is kept (http_player's `_marked`)."""
+        assert self.marks is not None
+        now = time.perf_counter()  # uvloop's loop.time() moves in whole milliseconds
+        if self._t0 is None:
+            self._t0 = now
+        mark = (now - self._t0, self._played)
+        if self._played <= MARKED_OPS:
+            self.marks.append(mark)
+        else:
+            self.marks[-1] = mark
+        self._played += 1
 
     async def _start(self, op: Start) -> None:
         self.chunked = op.header("content-length") is None

@@ -135,7 +135,7 @@ class Proxy:
         def note(outcome: str, sent: int) -> None:
             entry.outcome, entry.bytes_sent = outcome, sent
 
-        return await play(plan, scope, receive, send, note)
+        return await play(plan, scope, receive, send, note, entry.marks)
 
     def error(self, fwd: Forward, status: int, message: str, code: str) -> WirePlan:
         """502/504 in the route's own error shape."""
@@ -149,7 +149,7 @@ class _Exchange:
     def __init__(self, proxy: Proxy, fwd: Forward, url: str, scope: dict[str, Any], send: Any,
                  entry: JournalEntry) -> None:
         self.proxy, self.fwd, self.url, self.entry = proxy, fwd, url, entry
-        self.player = LivePlayer(scope, send)
+        self.player = LivePlayer(scope, send, entry.marks)
         self.ops: list[Op] = []
         self.status: int | None = None
         self.cut = False  # the upstream cut its own stream (or fell silent mid-stream)
@@ -255,7 +255,8 @@ class _Exchange:
         not frame) every read is passed on as it came."""
         stream = LiveStream(self.fwd.view, head, faults=self.fwd.faults, seed=self.fwd.seed,
                             origin=self.fwd.origin,
-                            encode=framer.encode if framer is not None else None)
+                            encode=framer.encode if framer is not None else None,
+                            framing=framer.framing if framer is not None else None)
         start = stream.start()
         self.status = next((op.status for op in start if isinstance(op, Start)), None)
         await self._play(start)

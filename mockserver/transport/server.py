@@ -53,11 +53,14 @@ def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning"
 
 class _Server(uvicorn.Server):
     """uvicorn's server, also signalling the end of its start-up (started or failed) on an
-    Event, so `MockServer.start` returns as soon as the socket listens instead of polling."""
+    Event, so `MockServer.start` returns as soon as the socket listens instead of polling,
+    and ending the endless responses (the inspector's event streams) as its shutdown begins,
+    instead of waiting for them until the graceful-shutdown timeout cancels them."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
+    def __init__(self, config: uvicorn.Config, on_shutdown: Any = None) -> None:
         super().__init__(config)
         self.ready = threading.Event()
+        self.on_shutdown = on_shutdown
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         try:
@@ -72,6 +75,8 @@ class _Server(uvicorn.Server):
             self.ready.set()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.on_shutdown is not None:
+            self.on_shutdown()
         try:
             await super().shutdown(sockets)
         finally:  # in the server's loop, where the app's clients (the proxy's) live
@@ -116,7 +121,9 @@ class MockServer:
     def start(self, timeout: float = 10.0) -> MockServer:
         if self._thread is not None:
             return self
-        server = _Server(uvicorn_config(self.app, self.host, self.port))
+        self.state.feed.reopen()
+        server = _Server(uvicorn_config(self.app, self.host, self.port),
+                         on_shutdown=self.state.feed.close)
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._server, self._thread = server, thread
         thread.start()
@@ -157,6 +164,11 @@ class MockServer:
     @property
     def base_url(self) -> str:
         return f"{self.url}/v1"
+
+    @property
+    def inspector_url(self) -> str:
+        """The live inspector page (`GET /_mock/ui`)."""
+        return f"{self.url}/_mock/ui"
 
     @property
     def ws_url(self) -> str:

@@ -3,8 +3,10 @@
     ServerState
     ├── config           ServerConfig (api key, admin token, chaos, seed, timing, models ...)
     ├── library          named scenarios (built-in + --scenarios), chosen by header or URL
-    └── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
-                         ("default" is the root /v1; /lane/<id>/v1 is lane <id>)
+    ├── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
+    │                    ("default" is the root /v1; /lane/<id>/v1 is lane <id>)
+    └── feed             the journal as events, one per request start and end, for
+                         GET /_mock/events and the inspector page (inspector/feed.py)
 
 Scenarios are frozen, so handing them across threads is safe; every mutation of a lane happens
 under one lock. Nothing here does I/O.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +25,7 @@ from mockserver.core.models import ModelCatalog
 from mockserver.core.plan import WirePlan
 from mockserver.core.scenario import Scenario, Timing
 from mockserver.faults import Fault
+from mockserver.transport.inspector.feed import JournalFeed
 
 __all__ = [
     "ServerConfig", "ServerState", "ScenarioLibrary", "Lane", "Queued", "JournalEntry",
@@ -93,6 +97,13 @@ class JournalEntry:
     plan: WirePlan | None = None
     bytes_sent: int = 0
     error: str | None = None
+    #: wall-clock time of arrival (seconds since the epoch), for the inspector and reports
+    started: float = field(default_factory=time.time)
+    #: "http" or "ws"
+    protocol: str = "http"
+    #: (seconds since the first op, op index) per op played, recorded only while the
+    #: inspector watches (`JournalFeed.capture`); None otherwise
+    marks: list[tuple[float, int]] | None = None
     #: the upstream URL when the request was proxied (SPEC 10)
     upstream: str | None = None
 
@@ -113,6 +124,8 @@ class JournalEntry:
             "status": self.status,
             "outcome": self.outcome,
             "bytes_sent": self.bytes_sent,
+            "started": self.started,
+            "protocol": self.protocol,
         }
         if self.error:
             data["error"] = self.error
@@ -223,6 +236,7 @@ class ServerState:
         self._ids = itertools.count(1)
         self._global = itertools.count(0)
         self.errors: list[BaseException] = []
+        self.feed = JournalFeed()
         for scenario in library:
             self.add_library(scenario)
 

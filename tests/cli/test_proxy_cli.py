@@ -24,9 +24,10 @@ def _record(upstream: MockServer, directory: Path) -> None:
          "--record", str(directory)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     ) as proc:
         try:
-            match = re.fullmatch(r"mockserver listening on (http://127\.0\.0\.1:\d+)",
-                                 read_line(proc))
-            assert match
+            first = read_line(proc)
+            match = re.fullmatch(r"mockserver listening on (http://127\.0\.0\.1:\d+) "
+                                 r"\(inspector: \S+/_mock/ui\)", first)
+            assert match, first
             assert read_line(proc) == f"mockserver forwards every path to {upstream.url}"
             client = openai.OpenAI(base_url=match.group(1) + "/v1", api_key="sk-test",
                                    max_retries=0, timeout=10)

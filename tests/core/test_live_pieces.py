@@ -4,8 +4,10 @@ faults apply to the live stream "exactly as to a scripted one").
 The scripted answer of each format is rendered, encoded and handed to `LiveStream` as an
 upstream would deliver it, in seeded random pieces; the ops that come out, joined, must be
 the ops `compile_plan` gives for the same events. Parametrized over the whole registry (so a
-fault added later is covered), with extra parameter variants for the positional ones. Pure:
-no sockets.
+fault added later is covered), with extra parameter variants for the positional ones, on the
+OpenAI and Anthropic routes and on every provider's framing (Gemini's CRLF SSE, Ollama's
+NDJSON lines, Cohere's typed SSE, Bedrock's binary event stream, Azure's chat): a fault that
+does not act on a framing must leave it alone live too. Pure: no sockets.
 """
 
 from __future__ import annotations
@@ -27,14 +29,36 @@ from mockserver.core.request import RequestView
 from mockserver.core.scenario import Response, ToolCall
 from mockserver.faults import Fault, parse_faults, registry
 
+HI = [{"role": "user", "content": "hi"}]
 BODIES = {
     "chat": ("/v1/chat/completions", {"model": "gpt-4.1", "stream": True,
-             "stream_options": {"include_usage": True},
-             "messages": [{"role": "user", "content": "hi"}]}),
+             "stream_options": {"include_usage": True}, "messages": HI}),
     "responses": ("/v1/responses", {"model": "gpt-4.1", "stream": True, "input": "hi"}),
     "messages": ("/v1/messages", {"model": "claude-sonnet-4.5", "stream": True, "max_tokens": 50,
-                 "messages": [{"role": "user", "content": "hi"}]}),
+                 "messages": HI}),
 }
+BEDROCK_MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+PROVIDER_BODIES = {
+    "gemini": ("/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+               {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}),
+    "ollama": ("/api/chat", {"model": "llama3.2", "messages": HI}),
+    "cohere": ("/v2/chat", {"model": "command-a-03-2025", "stream": True, "messages": HI}),
+    "bedrock_converse": (f"/model/{BEDROCK_MODEL}/converse-stream",
+                         {"messages": [{"role": "user", "content": [{"text": "hi"}]}]}),
+    "bedrock_invoke": (f"/model/{BEDROCK_MODEL}/invoke-with-response-stream",
+                       {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 50,
+                        "messages": HI}),
+    "azure_chat": ("/openai/deployments/gpt-4o/chat/completions",
+                   {"stream": True, "messages": HI}),
+}
+#: the provider framings get the registry's examples and these
+PROVIDER_VARIANTS = [
+    "bad_crc(at=2, which=prelude)", "bad_crc(at=99)", "truncated_frame(at=1, keep=5)",
+    "truncated_frame(at=4)", "exception_event(at=1)", "exception_event(at=99)",
+    "gemini_blocked(at=1, reason=recitation)", "gemini_blocked(at=99)", "missing_done",
+    "error_event(at=2)", "close(after=2)", "split(mode=inside_data, gap_ms=1)",
+    "stall(after=2, seconds=1, keepalive_ms=300)", "malformed_json(at=2)", "coalesce(events=2)",
+]
 RESPONSES = {
     "text": Response(text="Héllo wörld, 你好 🙂 and a longer tail of words"),
     "tool": Response(tool_calls=(ToolCall("get_weather", '{"city": "Paris", "unit": "c"}'),)),
@@ -60,8 +84,9 @@ _RUN_BASED = ("split(mode=bytes", "split(mode=random")
 
 
 def _request(api: str) -> RequestView:
-    path, body = BODIES[api]
-    return view_for(api, path, body)
+    path, body = BODIES.get(api) or PROVIDER_BODIES[api]
+    params = next(p for route in FORMATS[api].routes if (p := route.match(path)) is not None)
+    return view_for(api, path, body, params)
 
 
 def _played_live(spec: str) -> bool:
@@ -72,9 +97,16 @@ def _played_live(spec: str) -> bool:
         _request("chat"), "chat", faults, 7) is None
 
 
+def _examples() -> list[str]:
+    return [cls.example or name for name, cls in sorted(registry().items()) if cls.layer != "ws"]
+
+
 def _specs() -> list[str]:
-    specs = [cls.example or name for name, cls in sorted(registry().items()) if cls.layer != "ws"]
-    return [spec for spec in specs + VARIANTS if _played_live(spec)]
+    return [spec for spec in _examples() + VARIANTS if _played_live(spec)]
+
+
+def _provider_specs() -> list[str]:
+    return [spec for spec in dict.fromkeys(_examples() + PROVIDER_VARIANTS) if _played_live(spec)]
 
 
 def _upstream(api: str, response: Response, seed: int) -> tuple[Draft, list[LiveFrame]]:
@@ -118,10 +150,7 @@ def _scripted(api: str, response: Response, faults: tuple[Fault, ...], seed: int
     return list(plan.ops)
 
 
-@pytest.mark.parametrize("response", sorted(RESPONSES))
-@pytest.mark.parametrize("api", sorted(BODIES))
-@pytest.mark.parametrize("spec", _specs())
-def test_live_pieces_give_the_scripted_plan(spec: str, api: str, response: str) -> None:
+def _check(spec: str, api: str, response: str) -> None:
     faults = parse_faults(spec)
     scripted = _scripted(api, RESPONSES[response], faults, seed=7)
     for cuts in range(3):
@@ -133,6 +162,21 @@ def test_live_pieces_give_the_scripted_plan(spec: str, api: str, response: str) 
                 op for op in scripted if isinstance(op, Close)]
         else:
             assert live == scripted, f"pieces cut with seed {cuts}"
+
+
+@pytest.mark.parametrize("response", sorted(RESPONSES))
+@pytest.mark.parametrize("api", sorted(BODIES))
+@pytest.mark.parametrize("spec", _specs())
+def test_live_pieces_give_the_scripted_plan(spec: str, api: str, response: str) -> None:
+    _check(spec, api, response)
+
+
+@pytest.mark.parametrize("response", sorted(RESPONSES))
+@pytest.mark.parametrize("api", sorted(PROVIDER_BODIES))
+@pytest.mark.parametrize("spec", _provider_specs())
+def test_live_pieces_give_the_scripted_plan_on_provider_framings(spec: str, api: str,
+                                                                 response: str) -> None:
+    _check(spec, api, response)
 
 
 def test_whole_stream_faults_are_the_ones_that_move_chunks_stream_wide() -> None:
