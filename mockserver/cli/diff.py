@@ -7,8 +7,9 @@ faithful renderer. Then, side by side:
 
     headers   names the real API sends that the mock does not, and the other way round
               (transport and CDN headers left out), and the content type
-    events    the sequence of event types (the `event:` name, or the chunk kind for chat and
-              completions), runs of one type shown once (`content+`)
+    events    the sequence of event types (the `event:` name or the event-stream message
+              type, else the chunk kind: chat, completions, Gemini chunks, Ollama lines),
+              runs of one type shown once (`content+`)
     fields    for each event type (and a non-stream body): the JSON field paths, in order,
               that one side has and the other lacks, or the same fields in another order
 
@@ -28,9 +29,9 @@ from mockserver.cli.loader import load_scenarios
 from mockserver.core.answer import kind_of, payload_of
 from mockserver.core.compile import compile_plan
 from mockserver.core.formats import FORMATS, view_for
+from mockserver.core.live_frames import framer_for
 from mockserver.core.scenario import Scenario
 from mockserver.errors import ApiError
-from mockserver.sse import decode_all
 
 __all__ = ["run_diff", "differences", "field_paths"]
 
@@ -98,6 +99,16 @@ def _compare_fields(label: str, real: list[str], mock: list[str]) -> list[str]:
     return out
 
 
+def _events(api: str, content_type: str | None, body: bytes) -> list[tuple[str | None, str]]:
+    """The mock's stream read back as (event name, data) in its own framing: SSE events,
+    NDJSON lines, event-stream messages (the proxy's live framers)."""
+    framer = framer_for(content_type, api)
+    if framer is None:
+        return []
+    frames = framer.feed(body) + framer.flush()
+    return [(f.event.event, f.event.data or "") for f in frames if f.event is not None]
+
+
 def _api_of(path: str) -> tuple[str, dict[str, str]] | None:
     for fmt in FORMATS.values():
         for pattern in fmt.routes:
@@ -141,8 +152,7 @@ def differences(scenario: Scenario) -> list[str]:
                    f"{mock_type or 'absent'} (mock)")
     if "events" in recorded:
         real = [(e.get("event"), str(e.get("data", ""))) for e in recorded["events"] or ()]
-        mock = [(None if e.event == "message" else e.event, e.data)
-                for e in decode_all([plan.body()])]
+        mock = _events(api, mock_headers.get("content-type"), plan.body())
         real_types = _collapse(_event_type(api, n, d) for n, d in real)
         mock_types = _collapse(_event_type(api, n, d) for n, d in mock)
         if real_types != mock_types:

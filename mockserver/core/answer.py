@@ -7,20 +7,25 @@ reason, usage, reasoning. The inverse of the renderers, one small reader per for
 
 The proxy tags live events with `kind_of` (so `missing_done` finds `[DONE]`), buffers a stream
 for the faults that need the whole answer and renders it again from `read_stream`, and the
-recorder turns each exchange into a scenario whose `response` is `read_*`'s result. Formats
-without a reader here get their text from the first text field of each event
-(`find_text`), which is enough to replay what was said.
+recorder turns each exchange into a scenario whose `response` is `read_*`'s result. The
+providers' readers are in core/answer_providers.py (Gemini, Ollama, Cohere, Bedrock
+Converse; Bedrock InvokeModel and Azure are read here as the Anthropic or chat answers they
+carry). A format without a reader gets its text from the first text field of each event,
+which is enough to replay what was said.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from mockserver.core import answer_providers as providers
 from mockserver.core.events import Event
-from mockserver.core.response import FINISH_REASONS, Response, ToolCall
+from mockserver.core.reading import Reading, tokens
+from mockserver.core.response import Response
 
 __all__ = ["kind_of", "read_stream", "read_body", "payload_of"]
 
@@ -73,8 +78,8 @@ def kind_of(fmt: str, name: str | None, data: str) -> str:
         if name.endswith("Exception"):  # an AWS event stream's exception message
             return "error"
         return "item" if fmt in _TYPED else "chunk"
-    if fmt in _UNTYPED:
-        return _UNTYPED[fmt](data)
+    if fmt in providers.KINDS:
+        return providers.KINDS[fmt](data)
     if '"finish_reason":"' in data or '"finish_reason": "' in data:
         return "finish"
     if '"choices":[]' in data or '"choices": []' in data:
@@ -86,67 +91,7 @@ def kind_of(fmt: str, name: str | None, data: str) -> str:
     return "content"
 
 
-def _ollama_kind(data: str) -> str:
-    if data.startswith('{"error"'):
-        return "error"
-    if '"done":true' in data:
-        return "done"
-    return "tool" if '"tool_calls"' in data else "content"
-
-
-def _gemini_kind(data: str) -> str:
-    if data.startswith('{"error"') or data.startswith('{\n  "error"'):
-        return "error"
-    return "finish" if '"finishReason"' in data else "content"
-
-
-#: formats whose events carry no name, by their own markers (NDJSON lines, Gemini chunks)
-_UNTYPED = {"ollama": _ollama_kind, "gemini": _gemini_kind}
-
-
-@dataclass
-class _Reading:
-    """What a reader has gathered so far."""
-
-    pieces: list[str] = field(default_factory=list)
-    reasoning: list[str] = field(default_factory=list)
-    calls: dict[Any, dict[str, str]] = field(default_factory=dict)  # key -> id, name, arguments
-    finish: str | None = None
-    usage: dict[str, int] = field(default_factory=dict)
-
-    def call(self, key: Any) -> dict[str, str]:
-        return self.calls.setdefault(key, {"id": "", "name": "", "arguments": ""})
-
-    def response(self, *, text: bool = False) -> Response:
-        calls = tuple(
-            ToolCall(name=c["name"] or "tool", arguments=c["arguments"] or "{}", id=c["id"] or None)
-            for c in self.calls.values()
-        )
-        finish = self.finish if self.finish in FINISH_REASONS else None
-        joined = "".join(self.pieces)
-        return Response(
-            text=joined if text and (joined or not calls) else None,
-            chunks=None if text else tuple(p for p in self.pieces if p),
-            tool_calls=calls,
-            finish_reason=finish,
-            usage=dict(self.usage) or None,
-            reasoning="".join(self.reasoning) or None,
-        )
-
-
-def _tokens(usage: Any, reading: _Reading) -> None:
-    """Normalise a usage object to the script's prompt/completion token counts."""
-    if not isinstance(usage, Mapping):
-        return
-    for ours, theirs in (("prompt_tokens", ("prompt_tokens", "input_tokens")),
-                         ("completion_tokens", ("completion_tokens", "output_tokens"))):
-        for key in theirs:
-            value = usage.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                reading.usage[ours] = value
-
-
-def _chat_delta(delta: Mapping[str, Any], reading: _Reading) -> None:
+def _chat_delta(delta: Mapping[str, Any], reading: Reading) -> None:
     content = delta.get("content")
     if isinstance(content, str):
         reading.pieces.append(content)
@@ -163,11 +108,11 @@ def _chat_delta(delta: Mapping[str, Any], reading: _Reading) -> None:
         entry["arguments"] += str(function.get("arguments") or "")
 
 
-def _chat(payload: Any, reading: _Reading) -> None:
+def _chat(payload: Any, reading: Reading) -> None:
     """A chat (or legacy completions) chunk: the first choice's delta or text."""
     if not isinstance(payload, Mapping):
         return
-    _tokens(payload.get("usage"), reading)
+    tokens(payload.get("usage"), reading)
     for choice in payload.get("choices") or ():
         if not isinstance(choice, Mapping) or choice.get("index", 0) != 0:
             continue  # n > 1: the first choice is what a script holds
@@ -179,7 +124,7 @@ def _chat(payload: Any, reading: _Reading) -> None:
             reading.finish = str(choice["finish_reason"])
 
 
-def _responses(payload: Any, reading: _Reading) -> None:
+def _responses(payload: Any, reading: Reading) -> None:
     """One Responses event (`type` names it)."""
     if not isinstance(payload, Mapping):
         return
@@ -200,20 +145,20 @@ def _responses(payload: Any, reading: _Reading) -> None:
         _final_response(payload.get("response") or {}, reading)
 
 
-def _final_response(response: Mapping[str, Any], reading: _Reading) -> None:
-    _tokens(response.get("usage"), reading)
+def _final_response(response: Mapping[str, Any], reading: Reading) -> None:
+    tokens(response.get("usage"), reading)
     reason = (response.get("incomplete_details") or {}).get("reason")
     reading.finish = _FINISH.get(str(reason)) if reason else (
         "tool_calls" if reading.calls else "stop")
 
 
-def _messages(payload: Any, reading: _Reading) -> None:
+def _messages(payload: Any, reading: Reading) -> None:
     """One Anthropic Messages event."""
     if not isinstance(payload, Mapping):
         return
     kind = payload.get("type")
     if kind == "message_start":
-        _tokens((payload.get("message") or {}).get("usage"), reading)
+        tokens((payload.get("message") or {}).get("usage"), reading)
     elif kind == "content_block_start":
         block = payload.get("content_block") or {}
         if block.get("type") == "tool_use":
@@ -257,19 +202,36 @@ def _first_text(node: Any) -> str | None:
     return None
 
 
-def _generic(payload: Any, reading: _Reading) -> None:
+def _generic(payload: Any, reading: Reading) -> None:
     """A format without its own reader: the first text field of each event."""
     text = _first_text(payload)
     if text:
         reading.pieces.append(text)
 
 
-_READERS = {"chat": _chat, "completions": _chat, "responses": _responses, "messages": _messages}
+def _invoke_event(payload: Any, reading: Reading) -> None:
+    """A Bedrock InvokeModelWithResponseStream chunk: `bytes` is the model's own event,
+    base64 (Anthropic's Messages events, or chat chunks for the OpenAI-style models)."""
+    try:
+        inner = json.loads(base64.b64decode(str(payload.get("bytes", "")), validate=True))
+    except (AttributeError, ValueError, binascii.Error):
+        return
+    (_chat if isinstance(inner, Mapping) and "choices" in inner else _messages)(inner, reading)
+
+
+Reader = Callable[[Any, Reading], None]
+#: format -> reader of one streamed event's JSON
+_READERS: dict[str, Reader] = {
+    "chat": _chat, "completions": _chat, "responses": _responses, "messages": _messages,
+    "azure_chat": _chat, "azure_completions": _chat, "gemini": providers.gemini,
+    "ollama": providers.ollama, "cohere": providers.cohere_event,
+    "bedrock_converse": providers.converse_event, "bedrock_invoke": _invoke_event,
+}
 
 
 def read_stream(fmt: str, events: Iterable[Event]) -> Response:
     """A script's fields from the events of a streamed answer."""
-    reading = _Reading()
+    reading = Reading()
     read = _READERS.get(fmt, _generic)
     for event in events:
         payload = event.payload if event.payload is not None else payload_of(event.data)
@@ -278,41 +240,59 @@ def read_stream(fmt: str, events: Iterable[Event]) -> Response:
     return reading.response()
 
 
+def _chat_body(body: Mapping[str, Any], reading: Reading) -> None:
+    tokens(body.get("usage"), reading)
+    for choice in (body.get("choices") or ())[:1]:
+        _chat_delta(choice.get("message") or {}, reading)
+        if isinstance(choice.get("text"), str):
+            reading.pieces.append(choice["text"])
+        reading.finish = choice.get("finish_reason")
+
+
+def _responses_body(body: Mapping[str, Any], reading: Reading) -> None:
+    for item in body.get("output") or ():
+        if item.get("type") == "message":
+            reading.pieces += [str(c.get("text", "")) for c in item.get("content") or ()
+                               if c.get("type") == "output_text"]
+        elif item.get("type") == "function_call":
+            reading.calls[item.get("id")] = {
+                "id": str(item.get("call_id") or ""), "name": str(item.get("name") or ""),
+                "arguments": str(item.get("arguments") or "")}
+    _final_response(body, reading)
+
+
+def _messages_body(body: Mapping[str, Any], reading: Reading) -> None:
+    tokens(body.get("usage"), reading)
+    for i, block in enumerate(body.get("content") or ()):
+        if block.get("type") == "text":
+            reading.pieces.append(str(block.get("text", "")))
+        elif block.get("type") == "thinking":
+            reading.reasoning.append(str(block.get("thinking", "")))
+        elif block.get("type") == "tool_use":
+            reading.calls[i] = {"id": str(block.get("id") or ""),
+                                "name": str(block.get("name") or ""),
+                                "arguments": json.dumps(block.get("input") or {})}
+    reason = body.get("stop_reason")
+    reading.finish = _FINISH.get(str(reason), "stop") if reason else None
+
+
+def _invoke_body(body: Mapping[str, Any], reading: Reading) -> None:
+    """Bedrock InvokeModel: the model's own answer (Anthropic's Message, or a chat one)."""
+    (_chat_body if "choices" in body else _messages_body)(body, reading)
+
+
+#: format -> reader of a non-stream JSON answer
+_BODY_READERS: dict[str, Reader] = {
+    "chat": _chat_body, "completions": _chat_body, "azure_chat": _chat_body,
+    "azure_completions": _chat_body, "responses": _responses_body, "messages": _messages_body,
+    "bedrock_invoke": _invoke_body, "bedrock_converse": providers.converse_body,
+    "gemini": providers.gemini, "ollama": providers.ollama, "cohere": providers.cohere_body,
+}
+
+
 def read_body(fmt: str, body: Any) -> Response:
     """A script's fields from a non-stream JSON answer."""
-    reading = _Reading()
-    if not isinstance(body, Mapping):
-        return reading.response(text=True)
-    if fmt in ("chat", "completions"):
-        _tokens(body.get("usage"), reading)
-        for choice in (body.get("choices") or ())[:1]:
-            _chat_delta(choice.get("message") or {}, reading)
-            if isinstance(choice.get("text"), str):
-                reading.pieces.append(choice["text"])
-            reading.finish = choice.get("finish_reason")
-    elif fmt == "responses":
-        for item in body.get("output") or ():
-            if item.get("type") == "message":
-                reading.pieces += [str(c.get("text", "")) for c in item.get("content") or ()
-                                   if c.get("type") == "output_text"]
-            elif item.get("type") == "function_call":
-                reading.calls[item.get("id")] = {
-                    "id": str(item.get("call_id") or ""), "name": str(item.get("name") or ""),
-                    "arguments": str(item.get("arguments") or "")}
-        _final_response(body, reading)
-    elif fmt == "messages":
-        _tokens(body.get("usage"), reading)
-        for i, block in enumerate(body.get("content") or ()):
-            if block.get("type") == "text":
-                reading.pieces.append(str(block.get("text", "")))
-            elif block.get("type") == "thinking":
-                reading.reasoning.append(str(block.get("thinking", "")))
-            elif block.get("type") == "tool_use":
-                reading.calls[i] = {"id": str(block.get("id") or ""),
-                                    "name": str(block.get("name") or ""),
-                                    "arguments": json.dumps(block.get("input") or {})}
-        reason = body.get("stop_reason")
-        reading.finish = _FINISH.get(str(reason), "stop") if reason else None
-    else:
-        _generic(body, reading)
+    reading = Reading()
+    if isinstance(body, Mapping):
+        _BODY_READERS.get(fmt, _generic)(body, reading)
     return reading.response(text=True)

@@ -53,6 +53,8 @@ class Exchange:
     url: str
     request_headers: list[tuple[str, str]]
     request_body: bytes
+    #: the model as the route reads it (the body's, or the path's: Gemini, Bedrock, Azure)
+    model: str | None = None
     status: int = 0
     headers: list[tuple[str, str]] = field(default_factory=list)
     events: list[tuple[float, Event]] = field(default_factory=list)
@@ -67,8 +69,13 @@ def _json(raw: bytes) -> Any:
         return None
 
 
+def _model(exchange: Exchange, body: Any) -> str | None:
+    model = body.get("model") if isinstance(body, Mapping) else None
+    return model if isinstance(model, str) else exchange.model
+
+
 def _name(exchange: Exchange, body: Any) -> str:
-    model = str(body.get("model", "")) if isinstance(body, Mapping) else ""
+    model = _model(exchange, body) or ""
     slug = re.sub(r"[^A-Za-z0-9.]+", "-", model).strip("-")[:40] or "model"
     digest = hashlib.sha256(exchange.method.encode() + exchange.path.encode() + b"\0"
                             + exchange.request_body).hexdigest()[:10]
@@ -76,13 +83,26 @@ def _name(exchange: Exchange, body: Any) -> str:
 
 
 def _error(exchange: Exchange, body: Any) -> dict[str, Any]:
-    """An upstream error answer as a script's `error` (OpenAI's or Anthropic's shape)."""
-    inner = body.get("error") if isinstance(body, Mapping) else None
+    """An upstream error answer as a script's `error`, read from the providers' shapes:
+    `{"error": {type, message, code, param}}` (OpenAI, Anthropic, Azure), Gemini's `status`,
+    Ollama's `{"error": "..."}`, Cohere's and Bedrock's `{"message"}` (Bedrock's type in the
+    `x-amzn-errortype` header). A replay renders it in the route's own shape."""
+    body = body if isinstance(body, Mapping) else {}
+    inner = body.get("error")
     error: dict[str, Any] = {"status": exchange.status}
-    if isinstance(inner, Mapping):
-        for key in ("type", "message", "code", "param"):
-            if isinstance(inner.get(key), str):
-                error[key] = redact_text(inner[key])
+    found = dict(inner) if isinstance(inner, Mapping) else {}
+    if isinstance(inner, str):
+        found["message"] = inner
+    if "message" not in found and isinstance(body.get("message"), str):
+        found["message"] = body["message"]
+    if "type" not in found and isinstance(found.get("status"), str):
+        found["type"] = found["status"]  # google.rpc status: RESOURCE_EXHAUSTED, ...
+    amzn = {k.lower(): v for k, v in exchange.headers}.get("x-amzn-errortype")
+    if "type" not in found and amzn:
+        found["type"] = amzn.split(":", 1)[0]
+    for key in ("type", "message", "code", "param"):
+        if isinstance(found.get(key), str):
+            error[key] = redact_text(found[key])
     headers = {k: v for k, v in redact_headers(exchange.headers).items()
                if not _NOT_REPLAYED.match(k)}
     if headers:
@@ -122,9 +142,10 @@ def document(exchange: Exchange) -> tuple[str, dict[str, Any]]:
     request = _json(exchange.request_body)
     name = _name(exchange, request)
     match: dict[str, Any] = {"path": exchange.path}
+    model = _model(exchange, request)
+    if model:
+        match["model"] = model
     if isinstance(request, Mapping):
-        if isinstance(request.get("model"), str):
-            match["model"] = request["model"]
         asked = {k: request[k] for k in MATCH_FIELDS if k in request}
         if asked:
             match["body"] = redact_value(asked)

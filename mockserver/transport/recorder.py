@@ -30,6 +30,8 @@ from mockserver.transport.upstreams import Forward, request_headers
 __all__ = ["Recorder", "Recording"]
 
 log = logging.getLogger("mockserver")
+#: the kind of a format's last event where it is not `done`/`stop`
+_LAST = {"responses": "finish", "gemini": "finish", "bedrock_converse": "usage"}
 
 
 class Recorder:
@@ -49,6 +51,7 @@ class Recorder:
         exchange = Exchange(
             api=fwd.view.api, method=fwd.method, path=fwd.path, url=url,
             request_headers=request_headers(fwd.headers), request_body=fwd.body,
+            model=fwd.view.model,
         )
         return Recording(self, exchange, asyncio.get_running_loop().time())
 
@@ -91,13 +94,13 @@ class Recording:
     @property
     def ended(self) -> bool:
         """The answer's last event so far is a terminal one (`[DONE]`, `message_stop`,
-        `response.completed`): a client that leaves now (SDKs stop at `[DONE]`) left nothing
-        unread but the end of the body."""
+        `response.completed`, Ollama's `done` line, Gemini's finishReason, Bedrock's
+        metadata): a client that leaves now (SDKs stop at `[DONE]`) left nothing unread but
+        the end of the body."""
         if not self.exchange.events:
             return False
-        last = self.exchange.events[-1][1]
-        return last.kind in ("done", "stop") or (
-            last.kind == "finish" and self.exchange.api == "responses")
+        last, api = self.exchange.events[-1][1], self.exchange.api
+        return last.kind in ("done", "stop") or _LAST.get(api) == last.kind
 
     def finish(self, *, cut: bool, complete: bool) -> None:
         if not complete:
