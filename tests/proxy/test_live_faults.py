@@ -199,3 +199,31 @@ def test_an_eventsource_get_reaches_the_upstream_as_the_post_it_stands_for(upstr
     sent = sent_by(upstream, "from a browser")
     assert sent.method == "POST" and sent.body["stream"] is True
     assert got.content == sent.plan.body().replace(b"data: [DONE]\n\n", b"")
+
+
+def test_the_inspector_shows_a_proxied_answer_with_its_measured_timeline(upstream, proxy
+                                                                         ) -> None:
+    """A proxied request is on GET /_mock/events like a played plan: its start, then its end
+    with the ops as they went out (measured while the stream watched) and the fault placed."""
+    server = proxy(upstream.url)
+    with httpx.Client(timeout=5) as client, connect_sse(
+        client, "GET", f"{server.url}/_mock/events", params={"lane": "watched"}
+    ) as source:
+        source.response.raise_for_status()
+        got = httpx.post(server.url_for("/v1/chat/completions", lane="watched"),
+                         json=chat("inspect me"), timeout=10,
+                         headers={"x-mock-fault": "malformed_json(at=3)"})
+        events = source.iter_sse()
+        start, end = next(events), next(events)
+    assert got.status_code == 200
+    assert (start.event, end.event) == ("start", "end")
+    assert start.json()["faults"] == ["malformed_json(at=3)"]
+    ended = end.json()
+    assert ended["outcome"] == "completed" and ended["bytes_sent"] == len(got.content)
+    timeline = ended["timeline"]
+    assert timeline["measured"] is True
+    assert all(op["t"] is not None for op in timeline["ops"])
+    writes = [op for op in timeline["ops"] if op["op"] == "write"]
+    (placed,) = timeline["faults"]
+    assert placed["op"] == next(op["i"] for op in writes if op["events"] >= 3)
+    assert journal(server, "watched")[0].proxied
