@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from mockserver.core.answer import payload_of, read_stream
-from mockserver.core.compile import compile_plan
+from mockserver.core.compile import acts_on, compile_plan
 from mockserver.core.content import resolve
 from mockserver.core.draft import Draft
 from mockserver.core.formats import compile_error
@@ -228,8 +228,8 @@ class _Exchange:
                 self.recording.body(body)
             head.events, head.body = None, body
             return self.proxy.compile(fwd, head)
-        if framer is not None and fwd.known_route and any(
-                f.needs_whole_stream() for f in fwd.faults):
+        if framer is not None and fwd.known_route and any(  # only faults that act here
+                f.needs_whole_stream() and acts_on(f, framer.framing) for f in fwd.faults):
             return await self._buffered(response, head, framer)
         await self._live(response, head, framer if fwd.faults else None)
         return None

@@ -11,6 +11,8 @@ seconds apart, and lets a test choose misbehaviour per request with the `x-paced
     x-paced: secret      also answer with `set-cookie` and an `x-upstream-token` holding SECRET
     x-paced: ndjson      an Ollama-style NDJSON stream (`ndjson_lines()`) instead of SSE
 
+Modes combine with commas: `x-paced: ndjson,hold`.
+
 Every request is kept (`requests`: method, path, headers, body). Bounded: `stop()` closes
 the server and every connection (their tasks are cancelled and awaited); the thread is
 joined.
@@ -127,26 +129,29 @@ class PacedUpstream:
             self._tasks.discard(task)  # type: ignore[arg-type]
             writer.transport.abort()
 
-    async def _answer(self, mode: str, writer: asyncio.StreamWriter) -> None:
-        if mode == "silent":
+    async def _answer(self, header: str, writer: asyncio.StreamWriter) -> None:
+        modes = {m.strip() for m in header.split(",")}
+        mode = next((m for m in modes if m.startswith("cut=")), "")
+        if "silent" in modes:
             await asyncio.sleep(60)  # stop() aborts it first
             return
         extra = ""
-        if mode == "secret":
+        if "secret" in modes:
             extra = f"set-cookie: session={SECRET}\r\nx-upstream-token: {SECRET}\r\n"
-        kind = "application/x-ndjson" if mode == "ndjson" else "text/event-stream; charset=utf-8"
+        ndjson = "ndjson" in modes
+        kind = "application/x-ndjson" if ndjson else "text/event-stream; charset=utf-8"
         writer.write((f"HTTP/1.1 200 OK\r\ncontent-type: {kind}\r\n"
                       "transfer-encoding: chunked\r\nx-request-id: req_paced\r\n"
                       "connection: close\r\n"  # one request per connection
                       f"{extra}\r\n").encode())
         cut = int(mode[4:]) if mode.startswith("cut=") else None
-        stream = ndjson_lines() if mode == "ndjson" else events()
+        stream = ndjson_lines() if ndjson else events()
         for i, data in enumerate(stream):
             if cut is not None and i == cut:
                 return  # the socket is aborted without the chunked terminator
             if i:
                 await asyncio.sleep(self.gap)
-            if mode == "hold" and i == len(stream) - 1:
+            if "hold" in modes and i == len(stream) - 1:
                 assert self._released is not None
                 await asyncio.wait_for(self._released.wait(), 20)
                 self._released.clear()

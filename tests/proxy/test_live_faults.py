@@ -190,6 +190,25 @@ def test_faults_act_on_ndjson_lines_of_a_route_the_mock_does_not_know(paced, pro
     assert cut.content == b"".join(sent[:2])
 
 
+def test_a_whole_stream_fault_that_does_not_act_on_ndjson_buffers_nothing(paced, proxy
+                                                                         ) -> None:
+    """`usage_chunk` needs the whole answer, but only on OpenAI chunks: an NDJSON stream with
+    it still reaches the client line by line while the upstream holds its last line back."""
+    server = proxy(f"/api={paced.url}")
+    sent, got, ready = ndjson_lines(), b"", False
+    with httpx.Client(timeout=10) as client, client.stream(
+            "POST", server.url + "/api/chat", json={"model": "llama3.2"},
+            headers={"x-paced": "ndjson,hold",
+                     "x-mock-fault": "usage_chunk(placement=first)"}) as response:
+        for chunk in response.iter_raw():
+            got += chunk
+            if got == b"".join(sent[:-1]) and not ready:
+                ready = True
+                paced.release()  # only now may the upstream send its last line
+    assert ready, "the first lines did not arrive before the last was sent"
+    assert got == b"".join(sent)
+
+
 def test_an_eventsource_get_reaches_the_upstream_as_the_post_it_stands_for(upstream, proxy
                                                                            ) -> None:
     server = proxy(upstream.url)
