@@ -29,14 +29,20 @@ from mockserver.core.request import RequestView, parse_json_body
 from mockserver.core.response import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
-from mockserver.transport.choose import Choice, choose
-from mockserver.transport.forwarding import check_auth, lenient_view, make_proxy
+from mockserver.transport.choose import choose
+from mockserver.transport.forwarding import (
+    check_auth,
+    forward_of,
+    lenient_view,
+    make_proxy,
+    play_forwarded,
+)
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
 from mockserver.transport.lane_store import LaneStore, LocalLanes
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
-from mockserver.transport.upstreams import Forward, Upstream
+from mockserver.transport.upstreams import Forward
 
 if TYPE_CHECKING:
     from mockserver.transport.proxy import Proxy
@@ -105,7 +111,10 @@ class MockApp:
             error = ApiError(500, f"mockserver internal error: {exc!r}", type="server_error")
             plan = self.error_plan(error, route, request)
         if isinstance(plan, Forward):
-            await self._forward(plan, scope, receive, send, entry)
+            assert self.proxy is not None
+            await play_forwarded(self.proxy, self.state, self.lanes, plan, scope, receive, send,
+                                 entry)
+            self.log_line(entry)
             return
         entry.plan = plan
         entry.status = plan.status
@@ -128,26 +137,6 @@ class MockApp:
             log.exception("mockserver: failed while playing a plan")
         else:
             note(played.outcome, played.bytes_sent)
-        if entry.index >= 0:
-            await self.lanes.closed(entry)
-        feed.publish("end", entry)
-        self.log_line(entry)
-
-    async def _forward(self, fwd: Forward, scope: dict[str, Any], receive: Any, send: Any,
-                       entry: JournalEntry) -> None:
-        """Let the upstream answer (SPEC 10); faults apply to its answer as it streams."""
-        assert self.proxy is not None
-        entry.scenario, entry.faults = fwd.scenario, tuple(f.spec() for f in fwd.faults)
-        feed = self.state.feed
-        feed.publish("start", entry)
-        if feed.capture:  # the inspector watches: record when each op goes out
-            entry.marks = []
-        try:
-            await self.proxy.play(fwd, scope, receive, send, entry)
-        except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
-            self.state.errors.append(exc)
-            entry.error, entry.outcome = repr(exc), "error"
-            log.exception("mockserver: failed while proxying")
         if entry.index >= 0:
             await self.lanes.closed(entry)
         feed.publish("end", entry)
@@ -194,7 +183,8 @@ class MockApp:
             view = RequestView(api=api, path=path)
             check_auth(config.api_key, request, api, forwarding=True)
             raw = await gate.read_body(request, config.max_body)
-            forward = await self._forwarded(request, route, upstream, view, raw, index)
+            forward = await forward_of(self.state, self.lanes, request, route, upstream, view,
+                                       raw, index)
             forward.known_route = False  # nothing a replay could answer
             return forward
         if found is None:
@@ -240,8 +230,8 @@ class MockApp:
         entry.scenario = choice.name
         if upstream is not None and not choice.response.scripted:
             # nothing scripted (no scenario, or one that only adds faults): the upstream answers
-            forward = await self._forwarded(request, route, upstream, view, raw, index,
-                                            choice)
+            forward = await forward_of(self.state, self.lanes, request, route, upstream, view,
+                                       raw, index, choice)
             if get_form:  # an EventSource's GET: the upstream gets the POST it stands for
                 forward.method, forward.query = "POST", ""
                 forward.body = json.dumps(entry.body).encode()
@@ -267,23 +257,6 @@ class MockApp:
             view, response=response, seed=choice.seed, timing=timing,
             faults=choice.faults, model=info.resolved, origin=origin, scenario=choice.name,
         ))
-
-    async def _forwarded(self, request: Request, route: Route, upstream: Upstream,
-                         view: RequestView, raw: bytes, index: int,
-                         choice: Choice | None = None) -> Forward:
-        """What the upstream gets: the request as sent, and the faults chosen for it."""
-        if choice is None:  # no scenario can answer: only the faults (header, chaos, --fault)
-            config = self.state.config
-            choice = await choose(
-                self.state, self.lanes, route, request.headers, model=view.model, index=index,
-                draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
-                                              chaos.pool_for(view)))
-        return Forward(
-            upstream=upstream, view=view, method=request.method, path=route.path,
-            query=request.url.query, headers=[(k.lower(), v) for k, v in request.headers.items()],
-            body=raw, faults=list(choice.faults), seed=choice.seed, scenario=choice.name,
-            origin=request.headers.get("origin"),
-        )
 
     async def _listing_plan(self, request: Request, found: Any, path: str,
                             entry: JournalEntry) -> WirePlan:

@@ -1,5 +1,6 @@
 """How the app hands a request to the upstream (`serve --upstream`, SPEC 10): the checks that
-still apply, and how a request the mock's own validation refuses is read.
+still apply, how a request the mock's own validation refuses is read, what the upstream gets,
+and the journal, feed and lane store around the proxy's answer.
 
     make_proxy(config)        the Proxy (transport/proxy.py), httpx loaded only here
     check_auth(..., forwarding=True)
@@ -9,12 +10,16 @@ still apply, and how a request the mock's own validation refuses is read.
     lenient_view(api, ...)    a request the format's view refused (an unknown field, a model
                               the mock does not know): read as far as the proxy needs it
                               (model, stream flag), since the upstream judges its own fields
+    forward_of(...)           the `Forward`: the request as sent, the faults chosen for it
+    play_forwarded(...)       the proxy plays it; published on the inspector feed (start,
+                              end) and closed in the lane store like a played plan
 
 Kept out of app.py so the app stays about routing and playing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +27,19 @@ from starlette.requests import Request
 
 from mockserver.core.request import RequestView
 from mockserver.errors import ApiError, ConfigError
-from mockserver.transport import gate
-from mockserver.transport.state import ServerConfig
+from mockserver.transport import chaos, gate
+from mockserver.transport.choose import Choice, choose
+from mockserver.transport.lane_store import LaneStore
+from mockserver.transport.routing import Route
+from mockserver.transport.state import JournalEntry, ServerConfig, ServerState
+from mockserver.transport.upstreams import Forward, Upstream
 
 if TYPE_CHECKING:
     from mockserver.transport.proxy import Proxy
 
-__all__ = ["make_proxy", "check_auth", "lenient_view"]
+__all__ = ["make_proxy", "check_auth", "lenient_view", "forward_of", "play_forwarded"]
+
+log = logging.getLogger("mockserver")
 
 #: the statuses of an authentication failure (OpenAI's 401, Gemini's and Bedrock's 403)
 _AUTH = (401, 403)
@@ -70,3 +81,41 @@ def lenient_view(api: str, path: str, body: Any, params: Mapping[str, str]) -> R
     default = api == "ollama"  # Ollama streams unless told not to
     stream = path.endswith(_STREAM_SUFFIXES) or fields.get("stream", default) is True
     return RequestView(api=api, path=path, stream=stream, model=model, body=fields)
+
+
+async def forward_of(state: ServerState, lanes: LaneStore, request: Request, route: Route,
+                     upstream: Upstream, view: RequestView, raw: bytes, index: int,
+                     choice: Choice | None = None) -> Forward:
+    """What the upstream gets: the request as sent, and the faults chosen for it."""
+    if choice is None:  # no scenario can answer: only the faults (header, chaos, --fault)
+        config = state.config
+        choice = await choose(
+            state, lanes, route, request.headers, model=view.model, index=index,
+            draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
+                                          chaos.pool_for(view)))
+    return Forward(
+        upstream=upstream, view=view, method=request.method, path=route.path,
+        query=request.url.query, headers=[(k.lower(), v) for k, v in request.headers.items()],
+        body=raw, faults=list(choice.faults), seed=choice.seed, scenario=choice.name,
+        origin=request.headers.get("origin"),
+    )
+
+
+async def play_forwarded(proxy: Proxy, state: ServerState, lanes: LaneStore, fwd: Forward,
+                         scope: dict[str, Any], receive: Any, send: Any,
+                         entry: JournalEntry) -> None:
+    """Let the upstream answer (SPEC 10); faults apply to its answer as it streams."""
+    entry.scenario, entry.faults = fwd.scenario, tuple(f.spec() for f in fwd.faults)
+    feed = state.feed
+    feed.publish("start", entry)
+    if feed.capture:  # the inspector watches: record when each op goes out
+        entry.marks = []
+    try:
+        await proxy.play(fwd, scope, receive, send, entry)
+    except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
+        state.errors.append(exc)
+        entry.error, entry.outcome = repr(exc), "error"
+        log.exception("mockserver: failed while proxying")
+    if entry.index >= 0:
+        await lanes.closed(entry)
+    feed.publish("end", entry)

@@ -173,9 +173,10 @@ def test_an_upstream_cut_with_faults_is_passed_on_too(paced, proxy) -> None:
     assert journal(server)[0].outcome == "upstream_closed"
 
 
-def test_faults_act_on_ndjson_lines_of_a_route_the_mock_does_not_know(paced, proxy) -> None:
+def test_faults_act_on_the_ndjson_lines_of_ollamas_native_chat(paced, proxy) -> None:
     """Ollama's native /api/chat streams NDJSON: each line is an event, counted and faulted
-    like an SSE event, and a changed line is written back as a line."""
+    like an SSE event, and a changed line is written back as a line. The request is one the
+    mock's Ollama format refuses (no messages): the upstream judges it, and answers."""
     server = proxy(f"/api={paced.url}")
     got = httpx.post(server.url + "/api/chat", json={"model": "llama3.2"}, timeout=10,
                      headers={"x-paced": "ndjson", "x-mock-fault": "malformed_json(at=2)"})
