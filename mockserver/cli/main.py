@@ -1,18 +1,21 @@
-"""The `mockserver` command: serve, faults, scenarios, play.
+"""The `mockserver` command: serve, faults, scenarios, play, diff.
 
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
-                 [--api-key KEY] [--admin-token TOKEN] [--quiet]
+                 [--api-key KEY] [--admin-token TOKEN] [--workers N] [--state URL] [--quiet]
+                 [--upstream [PREFIX=]URL]... [--upstream-timeout S] [--record DIR]
                  [--http auto|httptools|h11] [--loop auto|uvloop|asyncio]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
 mockserver scenarios [--scenarios PATH]
 mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
+mockserver diff DIR               recorded real answers against what the mock renders
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import time
@@ -72,8 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--timing",
         choices=("fast", "realistic"),
-        default="fast",
-        help="fast: no delays; realistic: first-token latency and chunk gaps",
+        default=None,
+        help="fast: no delays at all, not even a scenario's (recorded) timing; realistic: "
+        "first-token latency and chunk gaps where a scenario sets none (default: a scenario's "
+        "own timing, else none)",
     )
     serve.add_argument(
         "--models", metavar="LIST", default="", help="extra model ids, comma-separated"
@@ -84,9 +89,41 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--admin-token",
         metavar="TOKEN",
-        help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
+        default=os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
+        help="require Bearer TOKEN on /_mock/ (mandatory off loopback; default: the "
+        "MOCKSERVER_ADMIN_TOKEN environment variable, as in the container image)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N processes answering on the port (SO_REUSEPORT, Linux); lanes then need --state",
+    )
+    serve.add_argument(
+        "--state",
+        metavar="URL",
+        help="keep lanes, queues and the journal in Redis, shared by every worker and machine: "
+        "redis://HOST:PORT/DB (needs the redis extra)",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument(
+        "--upstream",
+        metavar="[PREFIX=]URL",
+        action="append",
+        default=[],
+        help="forward what no scenario answers to URL (path appended), faults applied live; "
+        "PREFIX=URL for the paths under PREFIX, e.g. /api=http://127.0.0.1:11434 (repeatable)",
+    )
+    serve.add_argument(
+        "--upstream-timeout", type=float, default=60.0, metavar="S",
+        help="seconds to wait for the upstream (connect, head, each read): 502/504 (default 60)",
+    )
+    serve.add_argument(
+        "--record", metavar="DIR",
+        help="save each proxied exchange as a scenario file in DIR (secrets redacted); replay "
+        "them with --scenarios DIR",
+    )
     serve.add_argument(
         "--http",
         choices=("auto", "httptools", "h11"),
@@ -113,12 +150,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compile a scenario file and print its wire plan.",
     )
     play.add_argument("file", help="scenario file (YAML or JSON; the first scenario is played)")
-    play.add_argument("--path", default="/v1/chat/completions", help="API path to render for")
+    play.add_argument("--path", default="/v1/chat/completions",
+                      help="API path to render for: an OpenAI or Anthropic path, or a provider "
+                      "route such as /model/<model id>/converse-stream or "
+                      "/openai/deployments/<name>/chat/completions")
     play.add_argument("--no-stream", action="store_true", help="render the non-streamed answer")
     play.add_argument("--seed", type=int, default=None, help="override the scenario seed")
     play.add_argument("--message", default="Hello", help="the user message of the request")
     play.add_argument("--model", default="gpt-4.1", help="the model of the request")
     play.add_argument("--index", type=int, default=0, help="which scenario of the file (default 0)")
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare recorded real answers with what the mock renders",
+        description="For each recording in DIR (`serve --record DIR`), render the same content "
+        "with the mock's faithful renderer and print where they differ: field names and order, "
+        "event types and order, headers. Exit code 1 when anything differs.",
+    )
+    diff.add_argument("dir", metavar="DIR", help="a directory (or file) of recordings")
     return parser
 
 
@@ -151,8 +200,19 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.transport.state import ServerConfig
 
     check_bind(args.host, args.admin_token)
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {args.workers}")
     if not 0.0 <= args.chaos <= 1.0:
         raise ConfigError(f"--chaos must be between 0 and 1, got {args.chaos}")
+    if not args.upstream_timeout > 0:
+        raise ConfigError(f"--upstream-timeout must be > 0 seconds, got {args.upstream_timeout}")
+    if args.record and not args.upstream:
+        raise ConfigError("--record needs --upstream: it records what the upstream answers")
+    upstreams: tuple[Any, ...] = ()
+    if args.upstream:
+        from mockserver.transport.upstreams import parse_upstream
+
+        upstreams = tuple(parse_upstream(value) for value in args.upstream)
     faults = tuple(f for spec in args.fault for f in parse_faults(spec))
     scenarios = _load(args.scenarios)
     config = ServerConfig(
@@ -162,10 +222,14 @@ def _serve(args: argparse.Namespace) -> int:
         chaos=args.chaos,
         seed=args.seed,
         timing=REALISTIC_TIMING if args.timing == "realistic" else None,
+        fast=args.timing == "fast",
         models=tuple(m for m in args.models.split(",") if m.strip()),
         faults=faults,
         scenario=args.scenario,
         log=not args.quiet,
+        upstreams=upstreams,
+        upstream_timeout=args.upstream_timeout,
+        record_dir=args.record,
     )
     if args.scenario and args.scenario not in {s.name for s in scenarios}:
         from mockserver.fixtures.library import builtin_scenarios
@@ -176,6 +240,8 @@ def _serve(args: argparse.Namespace) -> int:
             )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     _stack_line_to_stderr()
+    if args.workers > 1 or args.state:
+        return _serve_workers(args, config, scenarios)
     # the built-in library is read on first use; --scenarios files are read above and win
     server = MockServer(args.host, args.port, config=config, http=args.http, loop=args.loop)
     for scenario in scenarios:
@@ -186,7 +252,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     server.start()
-    print(f"mockserver listening on {server.url}", flush=True)
+    print(f"mockserver listening on {server.url} (inspector: {server.inspector_url})", flush=True)
+    _announce_upstreams(upstreams)
     try:
         while server.running:
             time.sleep(0.2)
@@ -195,6 +262,41 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _serve_workers(args: argparse.Namespace, config: Any, scenarios: list[Any]) -> int:
+    """`serve --workers N` and/or `--state URL` (transport/workers.py)."""
+    from mockserver.transport.stack import choose_stack
+    from mockserver.transport.workers import WorkerSpec, serve
+
+    lanes = "lane operations refused (no --state)"
+    if args.state:
+        from mockserver.transport.redis_url import check_state_url, redacted
+
+        warning = check_state_url(args.state)
+        if warning:
+            print(f"mockserver: warning: {warning}", file=sys.stderr, flush=True)
+        lanes = f"lanes in {redacted(args.state)}"
+    spec = WorkerSpec(config=config, host=args.host, port=args.port, workers=args.workers,
+                      state_url=args.state, scenarios=tuple(scenarios), http=args.http,
+                      loop=args.loop)
+    stack = choose_stack(args.http, args.loop)  # each worker chooses the same
+    logging.getLogger("mockserver.stack").log(
+        logging.WARNING if stack.missing else logging.INFO, stack.line())
+
+    def announce(port: int) -> None:
+        print(f"mockserver listening on http://{args.host}:{port}", flush=True)
+        print(f"mockserver: {args.workers} worker(s), {lanes}", file=sys.stderr, flush=True)
+        _announce_upstreams(config.upstreams)
+
+    serve(spec, announce)
+    return 0
+
+
+def _announce_upstreams(upstreams: Sequence[Any]) -> None:
+    for upstream in upstreams:
+        print(f"mockserver forwards {upstream.prefix or 'every path'} to {upstream.url}",
+              flush=True)
 
 
 def _faults() -> int:
@@ -252,6 +354,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scenarios(args)
         if args.command == "play":
             return _play(args)
+        if args.command == "diff":
+            from mockserver.cli.diff import run_diff
+
+            return int(run_diff(args.dir))
     except (MockServerError, OSError) as exc:
         print(f"mockserver: error: {exc}", file=sys.stderr)
         return 2

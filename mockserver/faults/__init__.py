@@ -24,7 +24,7 @@ __all__ = [
     "LAYERS", "framings_label",
 ]
 
-LAYERS = ("sse", "payload", "http", "tcp", "ws", "cors")
+LAYERS = ("sse", "payload", "http", "tcp", "ws", "cors", "eventstream")
 _NOT_FAULTS = {"base", "spec"}
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from mockserver.core.events import Event
 from mockserver.faults._positions import event_index
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["DuplicateChunk"]
 
@@ -23,12 +23,13 @@ class DuplicateChunk(Fault):
 
     name = "duplicate_chunk"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # any stream of JSON events: SSE, NDJSON lines, frames
     example = "duplicate_chunk(at=2)"
 
     at: int = field(metadata={"min": 1})
 
     def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        i = event_index(events, self.at)
+        i = event_index(events, self.at, ctx)
         if i is None:
             return events
         return list(events[: i + 1]) + [events[i]] + list(events[i + 1 :])

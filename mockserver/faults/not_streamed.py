@@ -23,12 +23,16 @@ class NotStreamed(Fault):
     name = "not_streamed"
     layer = "http"
 
+    def needs_whole_stream(self) -> bool:
+        return True  # the body is rendered from the whole answer
+
     def on_draft(self, draft: Draft, ctx: FaultContext) -> Draft:
         if draft.events is None or draft.content is None:
             return draft
         render = FORMATS[draft.fmt].renderer.body
         if render is None:
             return draft
-        body = dumps(render(draft.content, ctx.request, ctx.seed, draft.model)).encode()
+        text = FORMATS[draft.fmt].renderer.json_text or dumps  # the provider's JSON layout
+        body = text(render(draft.content, ctx.request, ctx.seed, draft.model)).encode()
         draft.set_header("content-type", "application/json")
         return Draft(draft.status, list(draft.headers), events=None, body=body, fmt=draft.fmt)

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mockserver.core.formats import FORMATS
 from mockserver.core.plan import Op, Sleep, Write
 from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
@@ -25,6 +26,19 @@ def _inside_data(data: bytes) -> set[int]:
         if end - value >= 2:
             cuts.add(value + (end - value) // 2)
         pos = data.find(b"data:", end)
+    return cuts
+
+
+def _inside_lines(data: bytes) -> set[int]:
+    """The middle of each line (NDJSON: one JSON document per line)."""
+    cuts: set[int] = set()
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start >= 2:
+            cuts.add(start + (end - start) // 2)
+        start = end + 1
     return cuts
 
 
@@ -60,6 +74,8 @@ def cut_points(data: bytes, mode: str, size: int, rng: random.Random, keep: list
         cuts = set(keep)
         if mode == "inside_data":
             cuts |= _inside_data(data)
+        elif mode == "inside_lines":
+            cuts |= _inside_lines(data)
         elif mode == "between_cr_lf":
             cuts |= {i + 1 for i in range(n - 1) if data[i : i + 2] == b"\r\n"}
         else:
@@ -78,12 +94,13 @@ class Split(Fault):
     every_byte     every byte its own write
     bytes          pieces of `size` bytes, ignoring event boundaries
     random         seeded pieces of 1..`size` bytes, ignoring event boundaries
-    inside_data    each event cut in the middle of each `data:` value
+    inside_data    each event cut in the middle of each `data:` value (NDJSON: of each line)
     between_cr_lf  cut between every CR and LF; implies CRLF line endings (a plan written with
                    LF is rewritten to CRLF first, so the cut exists)
     inside_utf8    cut inside every multi-byte UTF-8 character (needs non-ASCII text)
     Pauses of the plan stay where they are; consecutive writes between two pauses are re-cut
-    as one run, and each piece counts the events it completes. `gap_ms` is a minimum spacing
+    as one run (on a live stream, what arrived together), and each piece counts the events it
+    completes. `gap_ms` is a minimum spacing
     (`Sleep(since="write")`): each piece leaves at least `gap_ms` after the previous one went
     out, even when an earlier wake-up was late; the plan's pacing absorbs the difference.
     """
@@ -100,22 +117,27 @@ class Split(Fault):
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         out: list[Op] = []
         run: list[Write] = []
-        before = 0
+        before = ctx.state.get("before", 0)
+        # a live piece that ended inside a run: the run goes on, gap first
+        going_on = ctx.state.get("open", False)
         for op in ops:
             if isinstance(op, Write) and not op.raw and op.data:
                 run.append(op)
                 continue
-            out += self._recut(run, before, ctx)
+            out += self._recut(run, before, ctx, going_on)
+            going_on = False
             if run:
                 before = run[-1].events
             run = []
             if isinstance(op, Write):
                 before = op.events
             out.append(op)
-        out += self._recut(run, before, ctx)
+        out += self._recut(run, before, ctx, going_on)
+        ctx.state.update(before=run[-1].events if run else before, open=bool(run) or going_on)
         return out
 
-    def _recut(self, run: list[Write], before: int, ctx: FaultContext) -> list[Op]:
+    def _recut(self, run: list[Write], before: int, ctx: FaultContext, going_on: bool
+               ) -> list[Op]:
         if not run:
             return []
         if self.mode == "between_cr_lf" and not any(b"\r\n" in w.data for w in run):
@@ -125,13 +147,17 @@ class Split(Fault):
         for w in run:
             pos += len(w.data)
             ends.append((pos, w.events))
-        cuts = cut_points(data, self.mode, self.size, ctx.rng, [e for e, _ in ends[:-1]])
+        mode: str = self.mode
+        fmt = FORMATS.get(ctx.fmt)
+        if mode == "inside_data" and fmt is not None and fmt.framing.name == "ndjson":
+            mode = "inside_lines"  # NDJSON has no `data:` lines: cut each JSON line instead
+        cuts = cut_points(data, mode, self.size, ctx.rng, [e for e, _ in ends[:-1]])
         out: list[Op] = []
         start, events = 0, before
         for end in cuts + [len(data)]:
             while ends and ends[0][0] <= end:
                 events = ends.pop(0)[1]
-            if out and self.gap_ms:
+            if (out or going_on) and self.gap_ms:
                 out.append(Sleep(self.gap_ms / 1000.0, since="write"))
             out.append(Write(data[start:end], events=events))
             start = end

@@ -3,7 +3,9 @@
     request ─► routing.parse_route ─► admin (/_mock/) | WebSocket (routing.WS_ROUTES) | API
     API:  routing.api_route (the formats' routes) ─► gate (auth, body size, JSON, the format's
           view, model) ─► choose (SPEC 2.3 order) ─► compile_plan (pure)
-          ─► http_player.play ─► journal + one log line
+          ─► http_player.play ─► journal, feed (start and end events) + one log line
+          with --upstream, what no scenario answers ─► proxy.Proxy (transport/proxy.py),
+          journaled and published the same way
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
 Every request is journaled (arrival order, what was sent, outcome). Bad input never raises
@@ -12,24 +14,38 @@ out of here: it becomes an OpenAI-format error plan and the server keeps serving
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import ClientDisconnect, Request
 
 from mockserver.core.compile import compile_plan
 from mockserver.core.formats import compile_error, compile_json, view_for
 from mockserver.core.formats.embeddings_models import embeddings_body, model_object, models_body
+from mockserver.core.models import ModelInfo
 from mockserver.core.plan import Start, WirePlan
 from mockserver.core.request import RequestView, parse_json_body
 from mockserver.core.response import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
+from mockserver.transport.forwarding import (
+    check_auth,
+    forward_of,
+    lenient_view,
+    make_proxy,
+    play_forwarded,
+)
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
+from mockserver.transport.lane_store import LaneStore, LocalLanes
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
 from mockserver.transport.state import JournalEntry, ServerState
+from mockserver.transport.upstreams import Forward
+
+if TYPE_CHECKING:
+    from mockserver.transport.proxy import Proxy
 
 __all__ = ["MockApp"]
 
@@ -37,10 +53,18 @@ log = logging.getLogger("mockserver")
 
 
 class MockApp:
-    """ASGI application over a `ServerState`."""
+    """ASGI application over a `ServerState` (config, library, models) and a `LaneStore`
+    (lanes, queues, journal: in this process by default, or shared, see lane_store.py)."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(self, state: ServerState, lanes: LaneStore | None = None) -> None:
         self.state = state
+        self.lanes: LaneStore = lanes if lanes is not None else LocalLanes(state)
+        self.proxy: Proxy | None = make_proxy(state.config) if state.config.upstreams else None
+
+    async def aclose(self) -> None:
+        """Close what the app opened in the server's loop (the upstream client)."""
+        if self.proxy is not None:
+            await self.proxy.aclose()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
@@ -71,13 +95,13 @@ class MockApp:
             await admin.handle(self, scope, receive, send, route)
             return
         request = Request(scope, receive)
-        lane_index, number = self.state.next_request(route.lane)
         entry = JournalEntry(
-            index=number, method=request.method, path=scope["path"], lane=route.lane,
+            index=-1, method=request.method, path=scope["path"], lane=route.lane,
             headers={k.lower(): v for k, v in request.headers.items()}, body=None,
         )
-        self.state.record(entry)
         try:
+            lane_index, entry.index = await self.lanes.next_request(route.lane)
+            await self.lanes.opened(entry)
             plan = await self._plan(request, route, entry, lane_index)
         except ClientDisconnect:  # gone before its body was complete: nobody to answer
             entry.outcome = "client_disconnected"
@@ -90,6 +114,12 @@ class MockApp:
             log.exception("mockserver: internal error")
             error = ApiError(500, f"mockserver internal error: {exc!r}", type="server_error")
             plan = self.error_plan(error, route, request)
+        if isinstance(plan, Forward):
+            assert self.proxy is not None
+            await play_forwarded(self.proxy, self.state, self.lanes, plan, scope, receive, send,
+                                 entry)
+            self.log_line(entry)
+            return
         entry.plan = plan
         entry.status = plan.status
         entry.scenario = entry.scenario or plan.scenario
@@ -98,8 +128,12 @@ class MockApp:
         def note(outcome: str, sent: int) -> None:
             entry.outcome, entry.bytes_sent = outcome, sent
 
+        feed = self.state.feed
+        feed.publish("start", entry)
+        if feed.capture:  # the inspector watches: record when each op goes out
+            entry.marks = []
         try:
-            played: Played = await play(plan, scope, receive, send, note)
+            played: Played = await play(plan, scope, receive, send, note, entry.marks)
         except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
             self.state.errors.append(exc)
             entry.error = repr(exc)
@@ -107,15 +141,19 @@ class MockApp:
             log.exception("mockserver: failed while playing a plan")
         else:
             note(played.outcome, played.bytes_sent)
+        if entry.index >= 0:
+            await self.lanes.closed(entry)
+        feed.publish("end", entry)
         self.log_line(entry)
 
     def log_line(self, entry: JournalEntry) -> None:
         if self.state.config.log:
             faults = ";".join(entry.faults) or "-"
+            upstream = f" upstream={entry.upstream}" if entry.upstream else ""
             log.info(
-                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s",
+                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s%s",
                 entry.method, entry.path, entry.lane, entry.scenario or "-", faults,
-                entry.status, entry.outcome,
+                entry.status, entry.outcome, upstream,
             )
 
     def error_plan(self, exc: ApiError, route: Route, request: Request) -> WirePlan:
@@ -131,16 +169,33 @@ class MockApp:
 
     async def _plan(
         self, request: Request, route: Route, entry: JournalEntry, index: int
-    ) -> WirePlan:
+    ) -> WirePlan | Forward:
         method, path = request.method, route.path
         origin = request.headers.get("origin")
         config = self.state.config
         if method == "OPTIONS":
-            return gate.preflight_plan(self.state, request, route)
+            return await gate.preflight_plan(self.state, self.lanes, request, route)
         found = api_route(path)
+        if found is not None and found.format.name == "models" and (
+                "x-goog-api-key" in request.headers or "key" in request.query_params):
+            found = api_route("/v1beta" + path[len("/v1"):]) or found  # google-genai 3: /v1
+        upstream = self.proxy.target(path) if self.proxy is not None else None
+        if upstream is not None and (found is None or found.format.name == "models"
+                                     or found.format.renderer.listing is not None):
+            # no scenario answers these: the upstream's own routes and model lists
+            api = found.format.name if found else "chat"
+            view = RequestView(api=api, path=path)
+            check_auth(config.api_key, request, api, forwarding=True)
+            raw = await gate.read_body(request, config.max_body)
+            forward = await forward_of(self.state, self.lanes, request, route, upstream, view,
+                                       raw, index)
+            forward.known_route = False  # nothing a replay could answer
+            return forward
         if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
         api = found.format.name
+        if found.format.renderer.listing is not None:  # model lists (Gemini, Ollama)
+            return await self._listing_plan(request, found, path, entry)
         if api == "models" and "model" in found.params:
             return self._model_plan(method, found.params["model"], request)
         methods = found.pattern.methods
@@ -149,25 +204,49 @@ class MockApp:
             raise ApiError(405, f"Method {method} not allowed for {path}; use "
                            f"{' or '.join(methods)}.", code="method_not_allowed",
                            headers={"allow": ", ".join(methods)})
-        gate.check_auth(config.api_key, request.headers, api)
+        check_auth(config.api_key, request, api, forwarding=upstream is not None)
         if api == "models":
             body = models_body(self.state.models.listed())
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
                                 origin=origin)
+        raw = b""
         if get_form:
             entry.body = body_from_query(request.query_params)
         else:
-            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
-        view = view_for(api, path, entry.body, found.params)
-        info = self.state.models.get(view.model or "")
-        if info is None:
-            raise gate.unknown_model(api, view.model or "")
-        choice = choose(
-            self.state, route, request.headers, model=view.model, index=index,
+            raw = await gate.read_body(request, config.max_body)
+        try:
+            if not get_form:
+                entry.body = parse_json_body(raw)
+            view = view_for(api, path, entry.body, found.params)
+            info: ModelInfo | None = gate.known_model(self.state.models, api, view.model or "")
+        except ApiError:
+            if upstream is None:
+                raise
+            # the upstream judges what it accepts (its own fields, its own models and errors)
+            view = lenient_view(api, path, entry.body, found.params)
+            info = None
+        choice = await choose(
+            self.state, self.lanes, route, request.headers, model=view.model, index=index,
             draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
                                           chaos.pool_for(view)),
+            body=entry.body if isinstance(entry.body, dict) else None,
         )
         entry.scenario = choice.name
+        if upstream is not None and not choice.response.scripted:
+            # nothing scripted (no scenario, or one that only adds faults): the upstream answers
+            forward = await forward_of(self.state, self.lanes, request, route, upstream, view,
+                                       raw, index, choice)
+            if get_form:  # an EventSource's GET: the upstream gets the POST it stands for
+                forward.method, forward.query = "POST", ""
+                forward.body = json.dumps(entry.body).encode()
+                forward.headers.append(("content-type", "application/json"))
+            return forward
+        if upstream is not None:  # a scenario answers after all: the mock's checks apply
+            check_auth(config.api_key, request, api, forwarding=False)
+            if info is None:
+                view = view_for(api, path, entry.body, found.params)
+                info = gate.known_model(self.state.models, api, view.model or "")
+        assert info is not None
         response = choice.response
         if api == "embeddings":
             draft = (compile_error(response.error, view, choice.seed) if response.error
@@ -177,10 +256,30 @@ class MockApp:
                 scenario=choice.name,
             ))
         scenario_timing = choice.scenario.timing if choice.scenario else None
+        timing = None if config.fast else scenario_timing or config.timing
         return _with_fault_header(compile_plan(
-            view, response=response, seed=choice.seed, timing=scenario_timing or config.timing,
+            view, response=response, seed=choice.seed, timing=timing,
             faults=choice.faults, model=info.resolved, origin=origin, scenario=choice.name,
         ))
+
+    async def _listing_plan(self, request: Request, found: Any, path: str,
+                            entry: JournalEntry) -> WirePlan:
+        """A route that lists or describes models, in its provider's shape (`Renderer.listing`:
+        Gemini's model catalogue, Ollama's tags and show)."""
+        method, api = request.method, found.format.name
+        if method not in found.pattern.methods:
+            raise ApiError(405, f"Method {method} not allowed; use "
+                           f"{' or '.join(found.pattern.methods)}.", code="method_not_allowed",
+                           headers={"allow": ", ".join(found.pattern.methods)})
+        config = self.state.config
+        gate.check_auth(config.api_key, request.headers, api, request.query_params)
+        if method == "POST":
+            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
+        listing = found.format.renderer.listing
+        assert listing is not None
+        answer = listing(method, path, found.params, entry.body or {}, self.state.models)
+        return compile_plan(RequestView(api=api, path=path), draft=compile_json(answer, api=api),
+                            origin=request.headers.get("origin"))
 
     def _model_plan(self, method: str, model_id: str, request: Request) -> WirePlan:
         gate.check_auth(self.state.config.api_key, request.headers, "models")

@@ -31,6 +31,10 @@ STREAM_POOL = (
     "status(code=500)",
     "status(code=429, retry_after=1)",
     "status(code=502, body=html)",
+    # AWS event stream (Bedrock) only: the pool is filtered by the route's framing
+    "bad_crc(at=3)",
+    "truncated_frame(at=3)",
+    "exception_event(at=3, type=throttlingException)",
 )
 #: faults for non-streamed answers
 PLAIN_POOL = (

@@ -4,11 +4,14 @@
                             when one is set, like X-Mock-Scenario)
     X-Mock-Scenario / /scenario/<name>/v1 / --scenario ─► a named library scenario
     the lane's queue     ─► the first queued scenario matching path and model
+    a recording          ─► the first `serve --record` scenario whose match fits (replay)
     chaos (--chaos RATE) ─► a seeded draw adds one fault (not when faults were asked for)
-    faithful default
+    faithful default (or, with --upstream, the upstream: the caller forwards when no
+                      scenario was chosen)
     --fault              ─► added to every request
 
-One function serves both transports so HTTP and WebSocket choose alike.
+One function serves both transports so HTTP and WebSocket choose alike; queues and use
+counters come from the lane store (in this process, or shared through Redis).
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockserver.core.scenario import Response, Scenario
 from mockserver.errors import ApiError, ConfigError
 from mockserver.faults import Fault, parse_faults
+from mockserver.transport.lane_store import LaneStore
 from mockserver.transport.routing import Route
 from mockserver.transport.security import token_ok
 from mockserver.transport.state import ServerState
@@ -58,16 +63,19 @@ def _header_faults(headers: Mapping[str, str]) -> list[Fault]:
                        code="invalid_fault_spec") from None
 
 
-def choose(
+async def choose(
     state: ServerState,
+    lanes: LaneStore,
     route: Route,
     headers: Mapping[str, str],
     *,
     model: str | None,
     index: int,
     draw_chaos: Callable[[], Fault | None],
+    body: Mapping[str, Any] | None = None,
 ) -> Choice:
-    """Pick scenario, use, seed and faults for the `index`-th request of `route.lane`."""
+    """Pick scenario, use, seed and faults for the `index`-th request of `route.lane`; the
+    library and config come from `state`, queues and use counters from `lanes`."""
     config = state.config
     asked = headers.get("x-mock-scenario")
     if (headers.get("x-mock-fault") or asked) and not token_ok(headers, config.admin_token):
@@ -85,12 +93,21 @@ def choose(
             raise ApiError(404, f"Unknown scenario {name!r}; known scenarios: {known}",
                            param="x-mock-scenario", code="unknown_scenario")
         choice.scenario, choice.name = scenario, name
-        choice.use = state.library_use(route.lane, name)
+        if len(scenario.responses) > 1 or scenario.seed is not None:
+            # which use this is only matters to a sequence or a seeded scenario; not counting
+            # the others spares a shared store (Redis) one call per request
+            choice.use = await lanes.library_use(route.lane, name)
     else:
-        taken = state.take(route.lane, route.path, model)
+        taken = await lanes.take(route.lane, route.path, model, body=body)
         if taken is not None:
             choice.scenario, choice.use = taken
             choice.name, choice.queued = taken[0].name or "queued", True
+        elif body is not None:
+            replay = state.library.recording_for(route.path, model, body)
+            if replay is not None and replay.name:
+                choice.scenario, choice.name = replay, replay.name
+                if len(replay.responses) > 1 or replay.seed is not None:
+                    choice.use = await lanes.library_use(route.lane, replay.name)
     if choice.scenario is not None:
         choice.faults = list(choice.scenario.faults) + requested
         if choice.scenario.seed is not None:

@@ -65,12 +65,15 @@ def uvicorn_config(app: Any, host: str, port: int, *, stack: Stack | None = None
 
 class _Server(uvicorn.Server):
     """uvicorn's server, also signalling the end of its start-up (started or failed) on an
-    Event, so `MockServer.start` returns as soon as the socket listens instead of polling."""
+    Event, so `MockServer.start` returns as soon as the socket listens instead of polling,
+    and ending the endless responses (the inspector's event streams) as its shutdown begins,
+    instead of waiting for them until the graceful-shutdown timeout cancels them."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
+    def __init__(self, config: uvicorn.Config, on_shutdown: Any = None) -> None:
         super().__init__(config)
         self.ready = threading.Event()
         self.loop: asyncio.AbstractEventLoop | None = None  # the loop it serves on
+        self.on_shutdown = on_shutdown
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         self.loop = asyncio.get_running_loop()
@@ -84,6 +87,16 @@ class _Server(uvicorn.Server):
             super().run(sockets)
         finally:
             self.ready.set()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.on_shutdown is not None:
+            self.on_shutdown()
+        try:
+            await super().shutdown(sockets)
+        finally:  # in the server's loop, where the app's clients (the proxy's) live
+            close = getattr(self.config.app, "aclose", None)
+            if close is not None:
+                await close()
 
 
 def _builtin_library() -> tuple[Scenario, ...]:
@@ -128,7 +141,9 @@ class MockServer:
             return self
         # one line: a warning when it falls back (never an error), else for who listens (CLI)
         log.log(logging.WARNING if self.stack.missing else logging.INFO, self.stack.line())
-        server = _Server(uvicorn_config(self.app, self.host, self.port, stack=self.stack))
+        self.state.feed.reopen()
+        server = _Server(uvicorn_config(self.app, self.host, self.port, stack=self.stack),
+                         on_shutdown=self.state.feed.close)
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._server, self._thread = server, thread
         thread.start()
@@ -169,6 +184,11 @@ class MockServer:
     @property
     def base_url(self) -> str:
         return f"{self.url}/v1"
+
+    @property
+    def inspector_url(self) -> str:
+        """The live inspector page (`GET /_mock/ui`)."""
+        return f"{self.url}/_mock/ui"
 
     @property
     def ws_url(self) -> str:

@@ -3,8 +3,10 @@
     ServerState
     ├── config           ServerConfig (api key, admin token, chaos, seed, timing, models ...)
     ├── library          named scenarios (built-in + --scenarios), chosen by header or URL
-    └── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
-                         ("default" is the root /v1; /lane/<id>/v1 is lane <id>)
+    ├── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
+    │                    ("default" is the root /v1; /lane/<id>/v1 is lane <id>)
+    └── feed             the journal as events, one per request start and end, for
+                         GET /_mock/events and the inspector page (inspector/feed.py)
 
 Scenarios are frozen, so handing them across threads is safe; every mutation of a lane happens
 under one lock. Nothing here does I/O.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +25,7 @@ from mockserver.core.models import ModelCatalog
 from mockserver.core.plan import WirePlan
 from mockserver.core.scenario import Scenario, Timing
 from mockserver.faults import Fault
+from mockserver.transport.inspector.feed import JournalFeed
 
 __all__ = [
     "ServerConfig", "ServerState", "ScenarioLibrary", "Lane", "Queued", "JournalEntry",
@@ -46,6 +50,15 @@ class ServerConfig:
     log: bool = False
     #: entries kept per lane; older ones are dropped so a long `serve` stays flat in memory
     journal_limit: int = 1000
+    #: `--upstream`: where requests no scenario answers are forwarded, as `[PREFIX=]URL`
+    #: strings or `transport.upstreams.Upstream`s
+    upstreams: tuple[Any, ...] = ()
+    #: `--upstream-timeout`: seconds to connect, and between reads, before a 504 or a cut
+    upstream_timeout: float = 60.0
+    #: `--record DIR`: each proxied exchange is saved there as a scenario file
+    record_dir: str | None = None
+    #: `--timing fast` given: no pauses at all, not even a scenario's recorded timing
+    fast: bool = False
 
 
 @dataclass
@@ -84,6 +97,19 @@ class JournalEntry:
     plan: WirePlan | None = None
     bytes_sent: int = 0
     error: str | None = None
+    #: wall-clock time of arrival (seconds since the epoch), for the inspector and reports
+    started: float = field(default_factory=time.time)
+    #: "http" or "ws"
+    protocol: str = "http"
+    #: (seconds since the first op, op index) per op played, recorded only while the
+    #: inspector watches (`JournalFeed.capture`); None otherwise
+    marks: list[tuple[float, int]] | None = None
+    #: the upstream URL when the request was proxied (SPEC 10)
+    upstream: str | None = None
+
+    @property
+    def proxied(self) -> bool:
+        return self.upstream is not None
 
     def to_dict(self, *, with_plan: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -98,9 +124,13 @@ class JournalEntry:
             "status": self.status,
             "outcome": self.outcome,
             "bytes_sent": self.bytes_sent,
+            "started": self.started,
+            "protocol": self.protocol,
         }
         if self.error:
             data["error"] = self.error
+        if self.upstream is not None:
+            data["proxied"], data["upstream"] = True, self.upstream
         if with_plan and self.plan is not None:
             data["sent"] = self.plan.describe().splitlines()
         return data
@@ -128,6 +158,7 @@ class ScenarioLibrary(MutableMapping[str, Scenario]):
         self._named: dict[str, Scenario] = {}
         self._deferred: list[Callable[[], Iterable[Scenario]]] = []
         self._lock = threading.Lock()
+        self._recorded: list[Scenario] = []  # recordings answer by their match, unnamed
 
     def defer(self, source: Callable[[], Iterable[Scenario]]) -> None:
         """Load `source()` (before every scenario added so far) on first use."""
@@ -158,12 +189,24 @@ class ScenarioLibrary(MutableMapping[str, Scenario]):
 
     def __setitem__(self, name: str, scenario: Scenario) -> None:
         with self._lock:
+            old = self._named.get(name)
             self._named[name] = scenario
+            self._recorded = [s for s in self._recorded if s is not old]
+            if scenario.recorded is not None:
+                self._recorded.append(scenario)
+
+    def recording_for(self, path: str, model: str | None, body: Any) -> Scenario | None:
+        """The first recording (`serve --record`) whose match fits this request, if any."""
+        for scenario in self._recorded:
+            if scenario.match.matches(path, model, body):
+                return scenario
+        return None
 
     def __delitem__(self, name: str) -> None:
         data = self._data
         with self._lock:
-            del data[name]
+            old = data.pop(name)
+            self._recorded = [s for s in self._recorded if s is not old]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -193,6 +236,7 @@ class ServerState:
         self._ids = itertools.count(1)
         self._global = itertools.count(0)
         self.errors: list[BaseException] = []
+        self.feed = JournalFeed()
         for scenario in library:
             self.add_library(scenario)
 
@@ -200,6 +244,8 @@ class ServerState:
         if not scenario.name:
             raise ValueError("a library scenario needs a name")
         self.library[scenario.name] = scenario
+        if scenario.recorded is not None and scenario.match.model:
+            self.models.add(scenario.match.model)  # the upstream's model, known for replay
 
     def lane(self, lane_id: str) -> Lane:
         lane = self.lanes.get(lane_id)
@@ -218,13 +264,15 @@ class ServerState:
             return ids
 
     def take(
-        self, lane_id: str, path: str, model: str | None, *, peek: bool = False
+        self, lane_id: str, path: str, model: str | None, *, peek: bool = False,
+        body: Any = None,
     ) -> tuple[Scenario, int] | None:
-        """The first queued scenario matching (path, model) and its use index; consumes one use."""
+        """The first queued scenario matching (path, model, body) and its use index; consumes
+        one use."""
         with self.lock:
             lane = self.lane(lane_id)
             for queued in lane.queue:
-                if queued.exhausted or not queued.scenario.match.matches(path, model):
+                if queued.exhausted or not queued.scenario.match.matches(path, model, body):
                     continue
                 use = queued.used
                 if not peek:

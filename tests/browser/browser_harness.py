@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from tools.chromium import CHROMIUM_ARGS, chromium_path
+from tools.chromium import CHROMIUM_ARGS
 
 __all__ = ["WAIT_MS", "BrowserThread", "ChatPage"]
 
