@@ -7,10 +7,12 @@
 Sleeps follow `core/plan.py`: pacing sleeps (`since="schedule"`) end at deadlines counted from
 where the first pause begins, not chained, so pacing does not drift; spacing sleeps
 (`since="write"`) end at least `seconds` after the previous write went out. The event loop's
-selector rounds timeouts up to whole milliseconds (epoll), so a pacing sleep wakes `_EARLY`
-before its deadline and yields to the loop until it: the busy part is bounded by `_EARLY` per
-pause. While sleeping the player watches for the client going away. Returns what happened:
-`completed`, `closed` (server dropped the socket), `reset` or `client_disconnected`.
+selector rounds timeouts up to whole milliseconds (epoll; uvloop's clock and timers move in
+whole milliseconds), so deadlines are kept on `_clock` (CLOCK_MONOTONIC at full resolution), a
+pacing sleep wakes `_EARLY` before its deadline and yields to the loop until it: the busy part
+is bounded by `_EARLY` (plus a millisecond of timer rounding) per pause. While sleeping the
+player watches for the client going away. Returns what happened: `completed`, `closed`
+(server dropped the socket), `reset` or `client_disconnected`.
 
 When the inspector watches (an open `/_mock/events` stream), the caller passes a `marks` list
 and the player records when each op began, as (seconds since the first op, op index): the
@@ -40,6 +42,11 @@ __all__ = ["play", "Played", "reset_transport", "MARKED_OPS"]
 # slack (50 us by default).
 _EARLY = 0.0012
 
+
+#: the player's clock for pacing: uvloop's `loop.time()` only moves in whole milliseconds, so
+#: deadlines and the yielding part of a wait are measured on this one (asyncio's own clock,
+#: CLOCK_MONOTONIC, at full resolution); the loop's timers only do the coarse part
+_clock = time.monotonic
 
 #: bytes buffered in the transport above which a direct write waits for the client to read
 _HIGH_WATER = 64 * 1024
@@ -77,27 +84,30 @@ class _Disconnect:
                 return
 
     async def until(self, when: float, *, exact: bool = False) -> bool:
-        """Wait until loop time `when`, never less; True if the client disconnected meanwhile.
-        `exact`: the timer fires `_EARLY` before `when` and the rest is spent yielding to the
-        loop, so the wait ends within microseconds of `when`, not up to a millisecond after."""
+        """Wait until `_clock()` reaches `when`, never less; True if the client disconnected
+        meanwhile. `exact`: the timer fires `_EARLY` before `when` and the rest is spent
+        yielding to the loop, so the wait ends within microseconds of `when`, not up to a
+        millisecond after. The timer may fire early (uvloop rounds it to whole milliseconds):
+        the yielding part then covers the difference too."""
         loop = asyncio.get_running_loop()
         wake = when - _EARLY if exact else when
-        if not self.gone and wake > loop.time():
+        delay = wake - _clock()
+        if not self.gone and delay > 0:
             waiter: asyncio.Future[None] = loop.create_future()
             self._waiter = waiter
-            timer = loop.call_at(wake, _wake, waiter)
+            timer = loop.call_later(delay, _wake, waiter)
             try:
                 await waiter
             finally:
                 timer.cancel()
                 self._waiter = None
-        while not self.gone and loop.time() < when:
+        while not self.gone and _clock() < when:
             await asyncio.sleep(0)
         return self.gone
 
     async def sleep(self, seconds: float) -> bool:
         """Sleep at least `seconds`; True if the client disconnected meanwhile."""
-        return await self.until(asyncio.get_running_loop().time() + seconds)
+        return await self.until(_clock() + seconds)
 
     def stop(self) -> None:
         self.task.cancel()
@@ -134,12 +144,14 @@ async def _await_disconnect(
 
 
 async def _wait(watcher: _Disconnect | None, when: float, exact: bool) -> bool:
-    """Wait until loop time `when`; True if the client went away meanwhile."""
+    """Wait until `_clock()` reaches `when`; True if the client went away meanwhile."""
     if watcher is not None:
         return await watcher.until(when, exact=exact)
-    delay = when - asyncio.get_running_loop().time()
+    delay = when - _clock()
     if delay > 0:
         await asyncio.sleep(delay)
+    while _clock() < when:
+        await asyncio.sleep(0)
     return False
 
 
@@ -223,9 +235,8 @@ async def play(
     # through uvicorn, so its state (and keep-alive) stays right.
     direct = chunked and not raw and transport is not None
     watcher = _Disconnect(receive) if _needs_watch(plan) else None
-    loop = asyncio.get_running_loop()
     deadline: float | None = None  # the schedule starts where the first pause begins
-    last_write = loop.time()
+    last_write = _clock()
     timed = plan.has_sleeps  # only a paced plan needs the time of each write
     sent = 0
     ops: Iterable[Any] = plan.ops
@@ -256,7 +267,7 @@ async def play(
                     await send({"type": "http.response.body", "body": op.data, "more_body": True})
                 sent += len(op.data)
                 if timed:
-                    last_write = loop.time()
+                    last_write = _clock()
             elif type(op) is _Pour:
                 assert transport is not None
                 poured, gone = await _pour(transport, op.payloads())
@@ -274,7 +285,7 @@ async def play(
                     start = {"type": "http.response.start", "status": op.status, "headers": headers}
                     await send(start)
             elif isinstance(op, Sleep):
-                deadline = (loop.time() if deadline is None else deadline) + op.seconds
+                deadline = (_clock() if deadline is None else deadline) + op.seconds
                 if op.since == "write":
                     gone = await _wait(watcher, max(deadline, last_write + op.seconds), False)
                 else:
