@@ -2,7 +2,8 @@
 
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
-                 [--api-key KEY] [--admin-token TOKEN] [--quiet]
+                 [--api-key KEY] [--admin-token TOKEN] [--header-timeout S]
+                 [--journal-max-mb MB] [--quiet]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
 mockserver scenarios [--scenarios PATH]
 mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
@@ -14,7 +15,7 @@ import argparse
 import logging
 import signal
 import sys
-import time
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,6 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TOKEN",
         help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
     )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="close a connection that has not sent complete request headers in this time "
+        "(slowloris; default 10, 0 turns it off)",
+    )
+    serve.add_argument(
+        "--journal-max-mb",
+        type=float,
+        default=64.0,
+        metavar="MB",
+        help="the journal's total size cap; each lane gets a quarter (default 64)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
     sub.add_parser("faults", help="list the fault catalogue", description="List every fault.")
@@ -143,6 +159,8 @@ def _serve(args: argparse.Namespace) -> int:
         faults=faults,
         scenario=args.scenario,
         log=not args.quiet,
+        header_timeout=args.header_timeout or None,
+        journal_max_mb=args.journal_max_mb,
     )
     if args.scenario and args.scenario not in {s.name for s in scenarios}:
         from mockserver.fixtures.library import builtin_scenarios
@@ -157,19 +175,21 @@ def _serve(args: argparse.Namespace) -> int:
     for scenario in scenarios:
         server.state.add_library(scenario)
 
+    stopping = threading.Event()
+
     def stop(*_: object) -> None:
-        raise KeyboardInterrupt
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     server.start()
     print(f"mockserver listening on {server.url}", flush=True)
-    try:
-        while server.running:
-            time.sleep(0.2)
-    except KeyboardInterrupt:
+    while server.running and not stopping.wait(0.1):
         pass
-    finally:
-        server.stop()
+    # SIGTERM or Ctrl-C: stop within 2 s whatever is in flight. uvicorn closes idle and
+    # half-sent connections at once and gives streams 0.5 s; a server thread still busy
+    # after that is a daemon and ends with the process.
+    server.stop(timeout=0.6)
     return 0
 
 

@@ -8,11 +8,11 @@ request (`Renderer.view` in core/formats/) with the checks shared here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.core.strict_json import StrictJSONError, loads
 from mockserver.errors import ApiError
 
 __all__ = [
@@ -65,20 +65,26 @@ def bad_type(name: str, expected: str, value: Any) -> ApiError:
 
 
 def parse_json_body(raw: bytes) -> dict[str, Any]:
-    """Parse a request body as a JSON object, or raise the real API's 400."""
-    try:
-        body = json.loads(raw) if raw else None
-    except (ValueError, UnicodeDecodeError):
-        body = None
-        invalid = True
-    else:
-        invalid = False
-    if invalid or not isinstance(body, dict):
+    """Parse a request body as a strict JSON object (core/strict_json.py: no NaN or Infinity,
+    no lone surrogate, at most 256 levels deep), or raise the real API's 400. The reason
+    goes to the server log (`ApiError.detail`), not to the client: the API words it the same
+    for every unparseable body."""
+    reason = "the body is empty"
+    body: Any = None
+    if raw:
+        try:
+            body = loads(raw)
+        except StrictJSONError as exc:
+            reason = exc.reason
+        else:
+            reason = f"the body is a JSON {type(body).__name__}, not an object"
+    if not isinstance(body, dict):
         raise ApiError(
             400,
             "We could not parse the JSON body of your request. (HINT: This likely means you "
             "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
             "but what was sent was not valid JSON.)",
+            detail=reason,
         )
     return body
 
@@ -90,19 +96,20 @@ def validate_fields(body: Mapping[str, Any]) -> None:
             continue
         value = body[name]
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if kind is int:
-            ok = ok and float(value).is_integer()
+        if kind is int and isinstance(value, float):
+            ok = value.is_integer()
         if not ok:
             raise bad_type(name, _TYPE_WORDS[kind], value)
         word = "decimal" if kind is float else "integer"
-        if low is not None and float(value) < low:
+        # compared as given: float() of a 400-digit integer raises OverflowError
+        if low is not None and value < low:
             raise ApiError(
                 400,
                 f"Invalid '{name}': {word} below minimum value. Expected a value >= {low:g}, "
                 f"but got {value} instead.",
                 param=name, code=f"{word}_below_min_value",
             )
-        if high is not None and float(value) > high:
+        if high is not None and value > high:
             raise ApiError(
                 400,
                 f"Invalid '{name}': {word} above maximum value. Expected a value <= {high:g}, "

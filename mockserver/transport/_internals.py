@@ -6,19 +6,24 @@ inside its protocol classes, so we subclass them and wrap the per-connection app
 transport under `scope["extensions"]["mockserver.transport"]`. Pinned behaviour is tested in
 tests/transport and tests/ws; if uvicorn changes these classes, only this file needs to follow.
 
-    HTTP       TransportH11Protocol, transport_of, drain (flow control), flush (write buffer)
+    HTTP       TransportH11Protocol, transport_of, drain (flow control), flush (write buffer);
+               HeaderTimeoutMixin (slowloris: a connection without complete request headers
+               within `header_timeout` is closed), shared by every HTTP protocol class
     WebSocket  ws_protocol (the `ws=` factory), and the frame powers ASGI lacks, through
                uvicorn's sans-I/O websockets protocol (`transport.get_protocol().conn`, a
                `websockets` ServerProtocol, so the protocol's own state stays consistent):
                a message split into frames (send_fragments), a close frame without a code
                (close_without_code, 1005), the end without a close frame (drop, 1006),
-               silence to pings (ignore_pings), direct text frames (text_writer)
+               silence to pings (ignore_pings), direct text frames (text_writer); a text
+               message that is not UTF-8 closes with 1007 and one log line (uvicorn logs a
+               traceback per message)
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import struct
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +31,8 @@ from typing import Any
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 __all__ = [
-    "TransportH11Protocol", "ws_protocol", "ws_protocol_class", "TRANSPORT_KEY", "transport_of",
+    "HeaderTimeoutMixin", "TransportH11Protocol", "ws_protocol", "ws_protocol_class",
+    "TRANSPORT_KEY", "transport_of",
     "bound_port",
     "drain",
     "flush",
@@ -35,6 +41,8 @@ __all__ = [
 ]
 
 TRANSPORT_KEY = "mockserver.transport"
+
+log = logging.getLogger("mockserver")
 
 
 def _wrap(app: Any, transport: asyncio.BaseTransport) -> Any:
@@ -48,8 +56,63 @@ def _wrap(app: Any, transport: asyncio.BaseTransport) -> Any:
     return with_transport
 
 
-class TransportH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, exposing the transport to the app through the scope."""
+class HeaderTimeoutMixin:
+    """Close a connection that has not sent complete request headers within
+    `config.header_timeout` seconds (slowloris), on a new connection and between requests
+    of a keep-alive one. Mixed into every uvicorn HTTP protocol class (h11 and httptools):
+    it relies only on what both share, `connection_made` / `connection_lost`,
+    `on_response_complete`, `self.cycle` (a request in progress once its headers are
+    complete), `self.transport`, `self.loop` and `self.config`. A connection upgraded to a
+    WebSocket belongs to another protocol by then, and is left alone.
+    """
+
+    _header_timer: asyncio.TimerHandle | None = None
+    cycle: Any
+    config: Any
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+        seconds = getattr(self.config, "header_timeout", None)
+        self._header_timer = self.loop.call_later(seconds, self._header_timeout) if seconds \
+            else None
+
+    def _header_timeout(self) -> None:
+        self._header_timer = None
+        transport = self.transport
+        protocol: Any = transport.get_protocol()
+        if transport.is_closing() or protocol is not self:
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # headers complete: a request is being answered
+        if getattr(self.config, "log_requests", False):
+            peer = transport.get_extra_info("peername")
+            log.info("closed %s: no complete request headers within %ss (header timeout)",
+                     f"{peer[0]}:{peer[1]}" if peer else "a connection",
+                     self.config.header_timeout)
+        transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm_header_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        if not self.transport.is_closing():
+            self._arm_header_timer()  # the next request's headers get the same time
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class TransportH11Protocol(HeaderTimeoutMixin, H11Protocol):
+    """uvicorn's h11 protocol, exposing the transport to the app through the scope, with the
+    header timeout of `HeaderTimeoutMixin`."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -66,6 +129,27 @@ def ws_protocol_class() -> type[Any]:
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
             self.app = _wrap(self.app, transport)
+
+        def send_receive_event_to_app(self) -> None:
+            """uvicorn's, except that a text message that is not UTF-8 closes with 1007 and a
+            reason after one log line (uvicorn logs a traceback for each)."""
+            if self.curr_msg_data_type != "text" or self.close_sent:
+                super().send_receive_event_to_app()
+                return
+            data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+            self.frames = []
+            try:
+                text = data.decode()
+            except UnicodeDecodeError as exc:
+                log.info("WebSocket %s: closed 1007, a text message is not UTF-8 (byte %d)",
+                         self.scope.get("path", "?"), exc.start)
+                self.conn.send_close(1007, "invalid UTF-8 in a text message")
+                self.handle_parser_exception()
+                return
+            self.queue.put_nowait({"type": "websocket.receive", "text": text})  # type: ignore[arg-type]
+            if not self.read_paused:
+                self.read_paused = True
+                self.transport.pause_reading()
 
     return TransportWSProtocol
 

@@ -6,12 +6,16 @@
           ─► http_player.play ─► journal + one log line
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
-Every request is journaled (arrival order, what was sent, outcome). Bad input never raises
-out of here: it becomes an OpenAI-format error plan and the server keeps serving.
+Every request is journaled (arrival order, what was sent, outcome), then settled: sized
+against the journal's caps, a large body or answer kept short (journal.py). Bad input never
+raises out of here: it becomes an error plan in the route's own shape, one log line (with
+the reason, e.g. `detail="nested deeper than 256 levels"`), and the server keeps serving; a
+bug is a 500 whose traceback is logged once per kind (faillog.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -26,10 +30,12 @@ from mockserver.core.response import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
+from mockserver.transport.faillog import log_failure, short
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
+from mockserver.transport.journal import JournalEntry, keep_body
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
-from mockserver.transport.state import JournalEntry, ServerState
+from mockserver.transport.state import ServerState
 
 __all__ = ["MockApp"]
 
@@ -43,6 +49,15 @@ class MockApp:
         self.state = state
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await self._serve(scope, receive, send)
+        except asyncio.CancelledError:
+            # uvicorn cancels what is still in flight 0.5 s into a shutdown (a stall, a held
+            # stream) and logs a traceback for any exception out of the app: this task is
+            # the request's root and nobody awaits its result, so it just ends here.
+            return
+
+    async def _serve(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
         if kind == "http":
             await self._http(scope, receive, send)
@@ -77,14 +92,16 @@ class MockApp:
             headers={k.lower(): v for k, v in request.headers.items()}, body=None,
         )
         self.state.record(entry)
+        detail = None
         try:
             plan = await self._plan(request, route, entry, lane_index)
         except ApiError as exc:
-            plan = self.error_plan(exc, route, request)
+            plan, detail = self.error_plan(exc, route, request), exc.detail
         except Exception as exc:  # noqa: BLE001 - any bug becomes a 500, the server keeps serving
             self.state.errors.append(exc)
-            log.exception("mockserver: internal error")
-            error = ApiError(500, f"mockserver internal error: {exc!r}", type="server_error")
+            log_failure(f"internal error in {request.method} {route.path}", exc)
+            error = ApiError(500, f"mockserver internal error: {exc!r}"[:1000],
+                             type="server_error")
             plan = self.error_plan(error, route, request)
         entry.plan = plan
         entry.status = plan.status
@@ -98,20 +115,23 @@ class MockApp:
             played: Played = await play(plan, scope, receive, send, note)
         except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
             self.state.errors.append(exc)
-            entry.error = repr(exc)
+            entry.error = short(repr(exc), 1000)
             note("error", entry.bytes_sent)
-            log.exception("mockserver: failed while playing a plan")
+            log_failure("failed while playing a plan", exc)
         else:
             note(played.outcome, played.bytes_sent)
-        self.log_line(entry)
+        self.state.settle(entry)
+        self.log_line(entry, detail)
 
-    def log_line(self, entry: JournalEntry) -> None:
+    def log_line(self, entry: JournalEntry, detail: str | None = None) -> None:
+        """The one line a request gets in the log (`detail`: why it was refused)."""
         if self.state.config.log:
             faults = ";".join(entry.faults) or "-"
+            why = f' detail="{short(detail)}"' if detail else ""
             log.info(
-                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s",
-                entry.method, entry.path, entry.lane, entry.scenario or "-", faults,
-                entry.status, entry.outcome,
+                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s%s",
+                entry.method, short(entry.path), entry.lane, entry.scenario or "-", faults,
+                entry.status, entry.outcome, why,
             )
 
     def error_plan(self, exc: ApiError, route: Route, request: Request) -> WirePlan:
@@ -151,10 +171,16 @@ class MockApp:
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
                                 origin=origin)
         if get_form:
-            entry.body = body_from_query(request.query_params)
+            body = entry.body = body_from_query(request.query_params)
         else:
-            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
-        view = view_for(api, path, entry.body, found.params)
+            raw = await gate.read_body(request, config.max_body)
+            try:
+                body = parse_json_body(raw)
+            except ApiError:
+                keep_body(entry, raw)  # what came in, as text (escaped where not UTF-8)
+                raise
+            keep_body(entry, raw, body)
+        view = view_for(api, path, body, found.params)
         info = self.state.models.get(view.model or "")
         if info is None:
             raise gate.unknown_model(api, view.model or "")

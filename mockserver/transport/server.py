@@ -32,9 +32,18 @@ from mockserver.transport.state import DEFAULT_LANE, JournalEntry, ServerConfig,
 __all__ = ["MockServer", "uvicorn_config"]
 
 
-def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning") -> uvicorn.Config:
-    """The one uvicorn configuration every entry point uses (thread, CLI, benchmarks)."""
-    return uvicorn.Config(
+def uvicorn_config(
+    app: Any, host: str, port: int, *, log_level: str = "warning",
+    header_timeout: float | None = 10.0, log_requests: bool = False,
+    ws_max_size: int = 16 * 1024 * 1024,
+) -> uvicorn.Config:
+    """The one uvicorn configuration every entry point uses (thread, CLI, benchmarks).
+
+    `header_timeout` rides on the config object, where the HTTP protocol classes read it
+    (`_internals.HeaderTimeoutMixin`). A graceful shutdown waits at most 0.5 s for streams
+    in flight before they are cancelled, so `serve` stops within 2 s of SIGTERM.
+    """
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -44,11 +53,14 @@ def uvicorn_config(app: Any, host: str, port: int, *, log_level: str = "warning"
         log_level=log_level,
         access_log=False,
         server_header=False,
-        timeout_graceful_shutdown=1,
-        ws_max_size=16 * 1024 * 1024,
+        timeout_graceful_shutdown=0.5,  # type: ignore[arg-type]  # uvicorn reads any number
+        ws_max_size=ws_max_size,
         ws_ping_interval=None,
         ws_ping_timeout=None,
     )
+    config.header_timeout = header_timeout  # type: ignore[attr-defined]
+    config.log_requests = log_requests  # type: ignore[attr-defined]
+    return config
 
 
 class _Server(uvicorn.Server):
@@ -108,7 +120,10 @@ class MockServer:
     def start(self, timeout: float = 10.0) -> MockServer:
         if self._thread is not None:
             return self
-        server = _Server(uvicorn_config(self.app, self.host, self.port))
+        server = _Server(uvicorn_config(
+            self.app, self.host, self.port, header_timeout=self.config.header_timeout,
+            log_requests=self.config.log, ws_max_size=self.config.ws_max_size,
+        ))
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._server, self._thread = server, thread
         thread.start()

@@ -1,0 +1,68 @@
+"""ServerConfig: every option of one server (CLI flags, `MockServer(**options)`), validated
+once when it is built; the limits of SPEC 8 are documented in README "Limits"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockserver.core.scenario import Timing
+from mockserver.errors import ConfigError
+from mockserver.faults import Fault
+
+__all__ = ["ServerConfig"]
+
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    api_key: str | None = None
+    admin_token: str | None = None
+    chaos: float = 0.0
+    seed: int = 0
+    timing: Timing | None = None
+    models: tuple[str, ...] = ()
+    faults: tuple[Fault, ...] = ()
+    scenario: str | None = None
+    max_body: int = 1024 * 1024
+    #: admin (/_mock/) bodies past this get 413 before they are read
+    admin_max_body: int = 1024 * 1024
+    log: bool = False
+    #: entries kept per lane; older ones are dropped so a long `serve` stays flat in memory
+    journal_limit: int = 1000
+    #: the journal's total byte cap (`--journal-max-mb`) and each lane's (None: a quarter)
+    journal_max_mb: float = 64.0
+    journal_lane_max_mb: float | None = None
+    #: lanes kept; past it the longest-idle lane is dropped whole
+    max_lanes: int = 1000
+    #: seconds a connection may take to send complete request headers (`--header-timeout`);
+    #: None or 0 turns the timeout off
+    header_timeout: float | None = 10.0
+    #: the largest WebSocket message accepted; a bigger one closes with 1009 and a reason
+    ws_max_size: int = 16 * _MB
+
+    def __post_init__(self) -> None:
+        checks = (
+            ("max_body", self.max_body >= 1), ("admin_max_body", self.admin_max_body >= 1),
+            ("journal_limit", self.journal_limit >= 1),
+            ("journal_max_mb", 0 < self.journal_max_mb < 1e9),
+            ("journal_lane_max_mb", self.journal_lane_max_mb is None
+             or 0 < self.journal_lane_max_mb < 1e9),
+            ("max_lanes", self.max_lanes >= 1),
+            ("header_timeout", self.header_timeout is None or 0 <= self.header_timeout < 1e6),
+            ("ws_max_size", self.ws_max_size >= 1),
+        )
+        for name, ok in checks:
+            if not ok:
+                raise ConfigError(f"{name}: invalid value {getattr(self, name)!r}",
+                                  where="ServerConfig", path=name)
+
+    @property
+    def journal_bytes(self) -> int:
+        return int(self.journal_max_mb * _MB)
+
+    @property
+    def journal_lane_bytes(self) -> int:
+        lane = self.journal_lane_max_mb
+        return min(self.journal_bytes, int(lane * _MB) if lane else self.journal_bytes // 4)
