@@ -39,6 +39,7 @@ REGISTRY: dict[str, str] = {
     "memory": "bench_memory",    # (5) RSS idle, 1M-event stream, 1000 idle streams
     "startup": "bench_startup",  # (6) `mockserver serve` until the port accepts; session start
     "fuzz": "script:bench_fuzz.py",  # (7) check_sse_parser examples/s (fuzzing engineer)
+    "hostile": "bench_hostile",  # (9) 10,000 hostile inputs; RSS under 5,000 lanes, 1 MB bodies
 }
 PEERS = "bench_peers"            # (8) only with --peers
 

@@ -58,6 +58,11 @@ def describe_scenario(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+#: nodes an uploaded YAML document may have (aliases expanded): the composer's cost grows
+#: with them, so the admin API keeps a tenth of a file's budget (a scenario is a few dozen)
+ADMIN_YAML_NODES = 20_000
+
+
 def _parse_yaml(text: str) -> Any:
     """YAML within its budget; `YamlBudgetError` (naming the limit) or ValueError."""
     import yaml  # only scenario uploads need it; keeps it off the server's start-up path
@@ -65,7 +70,7 @@ def _parse_yaml(text: str) -> Any:
     from mockserver.core import safe_yaml
 
     try:
-        return safe_yaml.load(text)
+        return safe_yaml.load(text, safe_yaml.YamlBudget(max_nodes=ADMIN_YAML_NODES))
     except safe_yaml.YamlBudgetError:
         raise
     except yaml.YAMLError as exc:
@@ -127,6 +132,10 @@ async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
         return JSONResponse({"requests": [e.to_dict() for e in entries], "evicted": evicted})
     if name == "reset":
         state.reset(chosen)
+        if chosen is None:  # everything dropped: hand the memory back
+            from mockserver.transport.memory import release
+
+            release()
         return JSONResponse({"status": "ok", "lane": chosen})
     lane = chosen or DEFAULT_LANE
     if method == "GET":

@@ -29,8 +29,11 @@ __all__ = ["JournalEntry", "BODY_KEEP", "keep_body", "keep_ws_message", "settle"
 
 #: request bodies (and a WebSocket connection's messages) above this are kept truncated
 BODY_KEEP = 64 * 1024
-#: the fixed cost counted per entry on top of its bytes (the Python objects around them)
-_ENTRY_OVERHEAD = 1024
+#: the fixed cost counted per entry on top of its bytes (the Python objects around them),
+#: and per JSON value of a parsed body (a dict, list, str or number object): calibrated with
+#: tracemalloc so that the counted size stays near the memory an entry really holds
+_ENTRY_OVERHEAD = 4096
+_PER_JSON_VALUE = 48
 
 
 @dataclass
@@ -56,8 +59,9 @@ class JournalEntry:
     body_truncated: bool = False
     #: the transcript of what was sent, when the plan itself was not kept (large answers)
     sent: list[str] | None = None
-    #: bytes this entry counts against the journal caps (set by `settle`)
+    #: bytes this entry counts against the journal caps (set by `settle`); its body's part
     size: int = 0
+    body_cost: int = 0
     settled: bool = False
     evicted: bool = False
 
@@ -92,23 +96,35 @@ def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "backslashreplace")
 
 
+def _parsed_cost(raw: bytes | str) -> int:
+    """What a parsed JSON document costs in memory, roughly: its text plus one small object
+    per value (counted from its separators and brackets, at C speed)."""
+    if isinstance(raw, str):
+        values = raw.count(",") + raw.count(":") + 1
+    else:
+        values = raw.count(b",") + raw.count(b":") + 1
+    return len(raw) + _PER_JSON_VALUE * values
+
+
 def keep_body(entry: JournalEntry, raw: bytes, parsed: Any = None) -> None:
     """Journal a request body: `parsed` (strict JSON, so always serialisable) when given and
     small, else the text of `raw`; above `BODY_KEEP` its first 64 KiB, size and sha256."""
     entry.body_size = len(raw)
     if len(raw) <= BODY_KEEP:
         entry.body = parsed if parsed is not None else (_text(raw) if raw else None)
+        entry.body_cost = _parsed_cost(raw) if parsed is not None else len(raw)
         return
     entry.body = _text(raw[:BODY_KEEP])
+    entry.body_cost = BODY_KEEP
     entry.body_truncated = True
     entry.body_sha256 = hashlib.sha256(raw).hexdigest()
 
 
 def keep_ws_message(entry: JournalEntry, message: Any, size: int, raw: str | bytes) -> None:
     """Journal one WebSocket client message (`message`: parsed JSON or its text; `size` its
-    bytes). A connection keeps 64 KiB of messages; past that (or past 1,000 messages) it
-    counts the rest in `body_size` and marks the body truncated; the sha256 covers the
-    messages kept whole and the one that was cut."""
+    bytes). A connection keeps 64 KiB of messages; the message that passes it (or the
+    1,001st) is kept cut to what is left, as text, with its sha256 in `body_sha256`; the
+    body is then marked truncated and later messages only count in `body_size`."""
     kept = entry.body if isinstance(entry.body, list) else []
     entry.body = kept
     total = (entry.body_size or 0) + size
@@ -117,10 +133,12 @@ def keep_ws_message(entry: JournalEntry, message: Any, size: int, raw: str | byt
         return
     if total <= BODY_KEEP and len(kept) < 1000:
         kept.append(message)
+        entry.body_cost += _parsed_cost(raw) if not isinstance(message, str) else size
         return
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     room = max(0, BODY_KEEP - (total - size))
     kept.append(_text(data[:room]))
+    entry.body_cost += room
     entry.body_truncated = True
     entry.body_sha256 = hashlib.sha256(data).hexdigest()
 
@@ -136,13 +154,10 @@ def settle(entry: JournalEntry) -> int:
     a large request (its body was kept truncated), is replaced by its transcript. Returns the
     size."""
     plan = entry.plan
-    size = _ENTRY_OVERHEAD + sum(len(k) + len(v) for k, v in entry.headers.items())
-    if entry.body_truncated:
-        size += BODY_KEEP
-    elif isinstance(entry.body, (bytes, str)):
-        size += len(entry.body)
-    elif entry.body is not None:
-        size += entry.body_size if entry.body_size is not None else 256
+    size = _ENTRY_OVERHEAD + entry.body_cost
+    size += sum(len(k) + len(v) + 2 * _PER_JSON_VALUE for k, v in entry.headers.items())
+    if entry.body is not None and not entry.body_cost:  # set directly (the GET form)
+        size += 1024
     if plan is not None:
         held = _plan_bytes(plan, entry.bytes_sent)
         if held > BODY_KEEP or entry.body_truncated:
