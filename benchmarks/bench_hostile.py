@@ -10,7 +10,8 @@
     lanes    5,000 lanes x 4 requests, then `POST /_mock/reset`: RSS after each.
     bodies   200 requests with bodies of ~1 MB on one lane: RSS after.
     bombs    the time to the 422 of a billion-laughs YAML, a flow bomb of 100,000 `[` and a
-             document over the size budget, each posted 5 times (median; target < 100 ms).
+             flat list of 250,000 items (past the admin API's 10,000-node budget), each
+             posted 5 times (median; target < 100 ms).
 
 Baseline in the same run: the idle RSS of bare Starlette on uvicorn (the floor any server on
 this stack pays), and our own RSS before each load. Targets: 0 unintended 5xx, 0 hangs, 0

@@ -11,10 +11,11 @@ PyYAML composes aliases as shared nodes, so the text itself parses fast; the cos
     max_depth     how deep sequences and mappings nest (checked on the way down, so the
                   composer's own recursion never gets near Python's limit)
     max_aliases   how many aliases (`*name`) the document uses
-    max_nodes     how many nodes the document would have with every alias expanded: each
-                  node's expanded size is 1 + its children's, an alias costs the size of
-                  the node it names, so a bomb is caught at the first level past the budget
-                  and nothing is ever copied
+    max_nodes     how many nodes the document would have with every alias expanded: a
+                  running total, +1 per node as it starts and, per alias, the expanded size
+                  of the node it names (1 + its children's); a bomb is caught at the first
+                  alias past the budget, a wide list at its first item past it, and
+                  nothing is ever copied
 
 An alias to a node still being composed (a recursive structure) is refused too, as is a
 string holding a lone UTF-16 surrogate (`"\\ud800"`, which no JSON encoder can send).
@@ -79,6 +80,15 @@ class _BudgetComposer(Composer):
         self._depth = 0
         self._aliases = 0
         self._sizes: dict[int, int] = {}  # id(node) -> its size with aliases expanded
+        self._total = 0  # the document's nodes so far, every alias counted expanded
+
+    def _count(self, nodes: int, mark: Any) -> None:
+        """Add to the running total and stop as soon as it passes the budget: a wide
+        sequence is refused at its 20,001st item, not once all of it is composed."""
+        self._total += nodes
+        if self._total > self.budget.max_nodes:
+            raise YamlBudgetError(f"more than {self.budget.max_nodes} nodes once its aliases "
+                                  "are expanded", limit="max_nodes", mark=mark)
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         budget = self.budget
@@ -93,10 +103,13 @@ class _BudgetComposer(Composer):
                 raise YamlBudgetError(f"alias *{event.anchor} refers to a node that contains "
                                       "it (a recursive structure)", limit="recursive_alias",
                                       mark=event.start_mark)
+            if target is not None:  # an undefined alias is PyYAML's own error, just below
+                self._count(self._sizes[id(target)], event.start_mark)
             return super().compose_node(parent, index)
         if self._depth >= budget.max_depth:
             raise YamlBudgetError(f"nested deeper than {budget.max_depth} levels",
                                   limit="max_depth", mark=self.peek_event().start_mark)
+        self._count(1, self.peek_event().start_mark)
         self._depth += 1
         try:
             node = super().compose_node(parent, index)
@@ -114,10 +127,7 @@ class _BudgetComposer(Composer):
             size = 1 + sum([sizes[id(child)] for child in node.value])
         else:
             size = 1 + sum([sizes[id(k)] + sizes[id(v)] for k, v in node.value])
-        sizes[id(node)] = size
-        if size > budget.max_nodes:
-            raise YamlBudgetError(f"more than {budget.max_nodes} nodes once its aliases are "
-                                  "expanded", limit="max_nodes", mark=node.start_mark)
+        sizes[id(node)] = size  # what an alias to this node will cost
         return node
 
 

@@ -58,9 +58,10 @@ def describe_scenario(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-#: nodes an uploaded YAML document may have (aliases expanded): the composer's cost grows
-#: with them, so the admin API keeps a tenth of a file's budget (a scenario is a few dozen)
-ADMIN_YAML_NODES = 20_000
+#: nodes an uploaded YAML document may have (aliases expanded): composing costs about 8 us
+#: a node, so the admin API keeps a twentieth of a file's budget (a refusal within ~100 ms);
+#: a scenario is a few dozen nodes, a longer script goes in as JSON or with --scenarios
+ADMIN_YAML_NODES = 10_000
 
 
 def _parse_yaml(text: str) -> Any:

@@ -79,3 +79,11 @@ def test_the_budget_counts_expanded_nodes_not_text() -> None:
     with pytest.raises(YamlBudgetError):
         safe_yaml.load(laughs(3, 5), small)  # 1 + 5 * (1 + 5 * 6) = 156 nodes in l2
     safe_yaml.load(laughs(2, 5), small)
+
+
+def test_a_wide_list_is_refused_at_its_first_item_past_the_budget() -> None:
+    doc = "- [" + ", ".join(["x"] * 50_000) + "]"
+    with pytest.raises(YamlBudgetError) as info:
+        safe_yaml.load(doc, YamlBudget(max_nodes=1000))
+    assert info.value.limit == "max_nodes"
+    assert "column 2998)" in str(info.value)  # the 999th item: 1000 nodes with the lists

@@ -98,3 +98,47 @@ def test_without_a_header_timeout_a_slow_client_is_kept() -> None:
         sock.sendall(b"\r\n")
         sock.settimeout(5)
         assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+
+
+@pytest.fixture(scope="module")
+def on_httptools() -> Iterator[int]:
+    """The same app and mixin on uvicorn's httptools protocol (the other HTTP stack), in a
+    thread: HeaderTimeoutMixin needs nothing from h11."""
+    import threading
+
+    import uvicorn
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    from mockserver.transport._internals import HeaderTimeoutMixin, bound_port
+    from mockserver.transport.app import MockApp
+    from mockserver.transport.server import uvicorn_config
+    from mockserver.transport.state import ServerConfig, ServerState
+
+    class TimedHttpTools(HeaderTimeoutMixin, HttpToolsProtocol):
+        pass
+
+    config = uvicorn_config(MockApp(ServerState(ServerConfig())), "127.0.0.1", 0,
+                            header_timeout=TIMEOUT)
+    config.http = TimedHttpTools  # type: ignore[assignment]
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + BOUND
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started
+    try:
+        yield bound_port(server)
+    finally:
+        server.should_exit = True
+        thread.join(BOUND)
+
+
+def test_the_mixin_closes_a_slowloris_on_httptools_too(on_httptools: int) -> None:
+    with socket.create_connection(("127.0.0.1", on_httptools), timeout=5) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\n")
+        assert closed_by_server(sock, dribble=b"X-Slow: a\r\n")
+    with socket.create_connection(("127.0.0.1", on_httptools), timeout=5) as sock:
+        sock.sendall(b"GET /_mock/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+        assert closed_by_server(sock)  # idle after the answer: the same timeout

@@ -45,7 +45,7 @@ def client() -> Iterator[httpx.Client]:
         yield http
 
 
-@bounded(150)
+@bounded(300)
 @given(item=http_inputs())
 def test_no_api_request_gets_an_unasked_5xx_or_poisons_the_journal(
     target: MockServer, client: httpx.Client, item: HttpInput
@@ -55,7 +55,7 @@ def test_no_api_request_gets_an_unasked_5xx_or_poisons_the_journal(
     assert not target.state.errors, target.state.errors  # nothing failed inside the server
 
 
-@bounded(80)
+@bounded(150)
 @given(item=admin_inputs())
 def test_no_admin_call_gets_a_5xx_or_poisons_the_journal(
     target: MockServer, client: httpx.Client, item: HttpInput
@@ -65,7 +65,7 @@ def test_no_admin_call_gets_a_5xx_or_poisons_the_journal(
     assert not target.state.errors, target.state.errors
 
 
-@bounded(40)
+@bounded(60)
 @given(item=ws_inputs())
 def test_every_websocket_session_ends_with_a_close_frame(
     target: MockServer, client: httpx.Client, item: WsInput
