@@ -44,7 +44,7 @@ __all__ = ["run", "fuzz", "lanes_and_reset", "big_bodies", "bombs"]
 
 SIZES = {  # inputs (http, admin, ws), lanes, bodies
     "full": ((7000, 2000, 1000), 5000, 200),
-    "quick": ((700, 200, 100), 1000, 40),
+    "quick": ((200, 60, 40), 500, 20),
     "smoke": ((60, 20, 10), 50, 4),
 }
 JOURNAL_CAP_MB = 64.0
