@@ -141,8 +141,9 @@ def ws_protocol_class() -> type[Any]:
             try:
                 text = data.decode()
             except UnicodeDecodeError as exc:
-                log.info("WebSocket %s: closed 1007, a text message is not UTF-8 (byte %d)",
-                         self.scope.get("path", "?"), exc.start)
+                if getattr(self.config, "log_requests", False):
+                    log.info("WebSocket %s: closed 1007, a text message is not UTF-8 (byte %d)",
+                             self.scope.get("path", "?"), exc.start)
                 self.conn.send_close(1007, "invalid UTF-8 in a text message")
                 self.handle_parser_exception()
                 return

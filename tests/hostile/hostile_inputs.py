@@ -172,6 +172,8 @@ def http_inputs(draw: st.DrawFn, lanes: tuple[str, ...] = ("fuzz",)) -> HttpInpu
     if draw(st.booleans()):
         headers["origin"] = draw(st.sampled_from(["http://localhost:3000", "null", "é"]))
     method = draw(st.sampled_from(["POST"] * 6 + ["GET", "PUT", "DELETE", "OPTIONS", "PATCH"]))
+    path += draw(st.sampled_from(["", "", "?prompt=%ed%a0%80", "?model=%ff&prompt=%5B%5B",
+                                  "?include_usage=true&prompt=%00", "?stream=maybe"]))
     return HttpInput(method, path, headers, draw(bodies()), lane, asked)
 
 

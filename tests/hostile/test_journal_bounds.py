@@ -33,6 +33,7 @@ def test_a_large_body_is_kept_truncated_with_its_size_and_sha256(server: MockSer
     body = chat_body(300 * 1024)
     with httpx.Client(timeout=30) as client:
         post(client, server, "big-body", body)
+        post(client, server, "small-body", chat_body(100))
     (entry,) = strict_journal(server.url, "big-body")["requests"]
     assert entry["body_truncated"] is True
     assert entry["body_size"] == len(body)
@@ -41,8 +42,9 @@ def test_a_large_body_is_kept_truncated_with_its_size_and_sha256(server: MockSer
     # the 300 KB answer (the default reply echoes the message) is kept as its transcript
     assert entry["sent"][0].startswith("START 200")
     assert len(entry["sent"]) <= 212 and server.requests("big-body")[0].plan is None
-    small = strict_journal(server.url)["requests"][0]
-    assert "body_truncated" not in small or small["lane"] == "big-body"
+    (small,) = strict_journal(server.url, "small-body")["requests"]
+    assert "body_truncated" not in small and small["body"]["model"] == "gpt-4.1"
+    assert server.requests("small-body")[0].plan is not None  # small answers keep their plan
 
 
 def test_the_lane_cap_evicts_its_oldest_entries_and_counts_them() -> None:
