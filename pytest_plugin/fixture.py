@@ -44,6 +44,7 @@ class MockserverFixture:
         self._url_scenario: str | None = None
         self._count = 0
         self._async_http: list[Any] = []
+        self._closing: list[Any] = []  # clients this test was given, closed at teardown
         self._final: tuple[list[Any], list[dict[str, Any]]] | None = None  # at teardown
         self.resilience_reports: list[Any] = []
         self._apply_marker()
@@ -207,6 +208,10 @@ class MockserverFixture:
         entries, unused = self._final or (self.requests, self.unused())
         return transcript(self.lane, entries, unused, seed=self._session.seed, labels=self._labels)
 
+    def journal_entries(self) -> list[Any]:
+        """This test's journal: as kept at teardown once the lane is freed, else as it is."""
+        return self._final[0] if self._final else self.requests
+
     # -- clients and the resilience matrix ------------------------------------------------
     def openai_client(self, **kw: Any) -> Any:
         """An `openai.OpenAI` on this lane, sharing the session's HTTP client; max_retries=0."""
@@ -225,12 +230,58 @@ class MockserverFixture:
             kw["http_client"] = http
         return openai.AsyncOpenAI(**self._sdk_defaults(kw, self.base_url))
 
+    def google_client(self, **kw: Any) -> Any:
+        """A `google.genai.Client` on this lane (Gemini routes; any API key works)."""
+        from .provider_clients import google_client
+
+        return google_client(self, **kw)
+
+    def ollama_client(self, **kw: Any) -> Any:
+        """An `ollama.Client` on this lane (/api/chat, /api/generate, /api/tags, /api/show)."""
+        from .provider_clients import ollama_client
+
+        return ollama_client(self, **kw)
+
+    def cohere_client(self, **kw: Any) -> Any:
+        """A `cohere.ClientV2` on this lane (/v2/chat), without retries."""
+        from .provider_clients import cohere_client
+
+        return cohere_client(self, **kw)
+
     def anthropic_client(self, **kw: Any) -> Any:
         """An `anthropic.Anthropic` on this lane, sharing the session's HTTP client."""
         import anthropic
 
         kw.setdefault("http_client", self._session.sync_http_client("anthropic"))
         return anthropic.Anthropic(**self._sdk_defaults(kw, self.url))
+
+    def azure_client(self, **kw: Any) -> Any:
+        """An `openai.AzureOpenAI` on this lane (`azure_endpoint` is the lane's root, api
+        version 2024-10-21), sharing the session's HTTP client; max_retries=0."""
+        import openai
+
+        kw.setdefault("http_client", self._session.sync_http_client("openai"))
+        kw.setdefault("azure_endpoint", self.url)
+        kw.setdefault("api_version", "2024-10-21")
+        kw.setdefault("api_key", self.api_key)
+        kw.setdefault("max_retries", 0)
+        return openai.AzureOpenAI(**kw)
+
+    def bedrock_client(self, **kw: Any) -> Any:
+        """A boto3 `bedrock-runtime` client on this lane (dummy credentials, us-east-1, one
+        attempt: botocore retries throttling and 5xx by default)."""
+        client = self._session.bedrock_client(self.url, **kw)
+        # closed at teardown, with every stream it returned (a stream that raised mid-way
+        # still holds its connection, which would otherwise be left to the garbage collector)
+        self._closing.append(client)
+        client.meta.events.register("after-call.bedrock-runtime", self._keep_streams)
+        return client
+
+    def _keep_streams(self, parsed: Any = None, **_: Any) -> None:
+        for key in ("stream", "body"):  # ConverseStream / InvokeModel(WithResponseStream)
+            value = parsed.get(key) if isinstance(parsed, dict) else None
+            if hasattr(value, "close"):
+                self._closing.append(value)
 
     def _sdk_defaults(self, kw: dict[str, Any], base_url: str) -> dict[str, Any]:
         kw.setdefault("base_url", base_url)
@@ -260,3 +311,6 @@ class MockserverFixture:
             for _http, task in self._async_http:
                 close_async_client(task)
             self._async_http.clear()
+            for closable in reversed(self._closing):  # streams before their client
+                closable.close()
+            self._closing.clear()

@@ -30,6 +30,7 @@ __all__ = [
     "MarkerOptions",
     "MockserverUsageError",
     "check_report_path",
+    "is_html",
     "check_url",
 ]
 
@@ -127,16 +128,21 @@ class MarkerOptions:
 
 
 def check_report_path(value: str | None) -> Path | None:
-    """`--mockserver-report PATH`: a .md or .json file."""
+    """`--mockserver-report PATH`: a .md, .json or .html file."""
     if not value:
         return None
     path = Path(value)
-    if path.suffix.lower() not in (".md", ".json"):
+    if path.suffix.lower() not in (".md", ".json", ".html", ".htm"):
         raise MockserverUsageError(
-            f"{REPORT_OPTION} {value}: the report is written as Markdown or JSON; "
-            "give a path ending in .md or .json"
+            f"{REPORT_OPTION} {value}: the report is written as Markdown, JSON or HTML; "
+            "give a path ending in .md, .json or .html"
         )
     return path
+
+
+def is_html(path: Path | None) -> bool:
+    """Whether the report is the HTML one (matrix plus failing tests with their timelines)."""
+    return path is not None and path.suffix.lower() in (".html", ".htm")
 
 
 def check_url(value: str | None) -> str | None:

@@ -32,6 +32,7 @@ from .options import (
     MockserverUsageError,
     check_report_path,
     check_url,
+    is_html,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
 
 _FIXTURE = pytest.StashKey[Any]()
 _CALL_RAISED = pytest.StashKey[bool]()
+_HTML_REPORT = pytest.StashKey[bool]()  # --mockserver-report *.html: keep failing timelines
 _SECTION = "mockserver: what the server received and sent"
 
 
@@ -60,7 +62,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use an already running mockserver (http://HOST:PORT) through its "
                          "admin API instead of starting one")
     group.addoption(REPORT_OPTION, dest="mockserver_report", default=None, metavar="PATH",
-                    help="write the resilience matrix of the run to PATH (.md or .json)")
+                    help="write the resilience matrix of the run to PATH (.md or .json); "
+                         ".html also holds the failing tests' transcripts and wire timelines")
     group.addoption(NO_ENV_OPTION, dest="mockserver_no_env", action="store_true", default=False,
                     help="do not point the SDKs' environment variables (OPENAI_BASE_URL, "
                          "ANTHROPIC_BASE_URL, ...) at each test's lane")
@@ -73,6 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
         path = check_report_path(config.getoption("mockserver_report", None))
     except MockserverUsageError as exc:
         raise pytest.UsageError(str(exc)) from None
+    config.stash[_HTML_REPORT] = is_html(path)
     from .summary import Summary
 
     config.pluginmanager.register(Summary(config, path, _seed(config)), "mockserver-summary")
@@ -95,6 +99,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         item.stash[_CALL_RAISED] = True  # failed or xfailed: skip the unused-scenario check
     if report.failed and report.when in ("call", "teardown"):
         report.sections.append((_SECTION, ms.transcript()))
+        if item.config.stash.get(_HTML_REPORT, False):
+            from .report_html import failure_data
+
+            report.mockserver_failure = failure_data(
+                item.nodeid, report.when, report.longreprtext, lane=ms.lane,
+                entries=ms.journal_entries(), transcript=ms.transcript(),
+            )
     if report.when == "teardown":
         if ms.resilience_reports:
             report.mockserver_resilience = [r.to_dict() for r in ms.resilience_reports]
@@ -123,7 +134,10 @@ def make_mockserver(
         from mockserver.transport.server import MockServer
 
         host, port = mockserver_listen_address
-        server = MockServer(host, port, seed=_seed(pytestconfig)).start()
+        server = MockServer(host, port, seed=_seed(pytestconfig))
+        # the HTML report shows failing streams as played: record when each op went out
+        server.state.feed.always = pytestconfig.stash.get(_HTML_REPORT, False)
+        server.start()
     try:
         yield server
     finally:

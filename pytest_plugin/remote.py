@@ -6,7 +6,8 @@ HTTP with the standard library, so it adds no dependency and no import cost:
 
     POST /_mock/scenarios?lane=ID   enqueue (JSON body: a list of scenarios) -> ids
     GET  /_mock/scenarios?lane=ID   the lane's queue with use counts (for `unused`)
-    GET  /_mock/journal?lane=ID     the lane's journal, with what was sent ("sent" lines)
+    GET  /_mock/journal?lane=ID     the lane's journal, with what was sent ("sent" lines) and
+                                    its wire timelines (&timeline=1, for the HTML report)
     POST /_mock/reset?lane=ID       forget the lane
     GET  /_mock/catalog             library scenario names
 """
@@ -97,7 +98,8 @@ class RemoteServer:
     def requests(self, lane: str | None = None) -> list[JournalEntry]:
         query = {"lane": lane} if lane else {}
         entries = []
-        for data in self._call("GET", "/_mock/journal", **query).get("requests", []):
+        journal = self._call("GET", "/_mock/journal", timeline="1", **query)
+        for data in journal.get("requests", []):
             entry = JournalEntry(
                 index=data.get("index", 0), method=data.get("method", ""),
                 path=data.get("path", ""), lane=data.get("lane", ""),
@@ -108,7 +110,9 @@ class RemoteServer:
                 body_size=data.get("body_size"), body_sha256=data.get("body_sha256"),
                 body_truncated=bool(data.get("body_truncated")),
                 sent=list(data.get("sent", [])),
+                started=data.get("started", 0.0), protocol=data.get("protocol", "http"),
             )
+            entry.timeline = data.get("timeline")  # type: ignore[attr-defined]
             entries.append(entry)
         return entries
 

@@ -11,9 +11,11 @@
                                         at the end of the session; the run goes on)
 
 `faults="all"` is every registered fault a plain HTTP client can observe (layers sse, payload,
-http, tcp; not ws or cors), each with its catalogue example or its bare name; faults that need
-parameters and have no example are skipped. `call` may also be an `async def`; it then runs in
-its own event loop inside the worker thread.
+http, tcp, eventstream; not ws or cors), each with its catalogue example or its bare name;
+faults that need parameters and have no example are skipped. A fault that does not act on
+the route's framing (an SSE fault on Bedrock's event stream) leaves the answer as it is.
+`call` may also be an `async def`; it then runs in its own event loop inside the worker
+thread.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ __all__ = [
 ]
 
 DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog, then naps in the warm afternoon sun."
-HTTP_LAYERS = ("sse", "payload", "http", "tcp")
+HTTP_LAYERS = ("sse", "payload", "http", "tcp", "eventstream")
 BASELINE = "(none)"
 
 
@@ -107,12 +109,18 @@ async def _awaited(awaitable: Any) -> Any:
 def wire_text(entries: list[Any]) -> str | None:
     """The text a correct SSE client reads from the bytes last sent (None: not known here).
 
-    Decoded with the reference WHATWG decoder; chat, completions, Responses and Anthropic
-    Messages deltas are understood. None when an event is not JSON (its text is lost) or the
+    Decoded with the reference WHATWG decoder; chat, completions, Responses, Anthropic
+    Messages, Gemini and Cohere deltas are understood, and so are Ollama's NDJSON lines and
+    Bedrock's event-stream frames. None when an event is not JSON (its text is lost) or the
     journal carries no bytes (a remote server)."""
+    ndjson = _ndjson_text(entries)  # Ollama: one JSON object per line, not SSE
+    if ndjson is not None:
+        return ndjson
     plan = getattr(entries[-1], "plan", None) if entries else None
     if plan is None or not plan.streaming:
         return None
+    if _is_eventstream(plan):  # Bedrock: AWS event-stream frames, not SSE
+        return _eventstream_text(plan.body())
     from mockserver.sse import decode_all
 
     text = ""
@@ -128,10 +136,42 @@ def wire_text(entries: list[Any]) -> str | None:
         for choice in obj.get("choices") or []:
             delta = choice.get("delta") or {}
             text += delta.get("content") or choice.get("text") or ""
+        text += _provider_delta(obj)  # Gemini candidates, Cohere content-delta
         if obj.get("type") == "response.output_text.delta":
             text += obj.get("delta") or ""
         elif obj.get("type") == "content_block_delta":
             text += (obj.get("delta") or {}).get("text") or ""
+    return text
+
+
+def _is_eventstream(plan: Any) -> bool:
+    start = plan.start
+    return start is not None and (
+        start.header("content-type") == "application/vnd.amazon.eventstream")
+
+
+def _eventstream_text(body: bytes) -> str | None:
+    """The text of an AWS event stream (Bedrock): Converse deltas, or the native JSON inside
+    `chunk` events (Anthropic or chat deltas); None when a message fails its CRC or its JSON
+    (the text is lost there)."""
+    import base64
+
+    from mockserver.core.formats.eventstream import EventStreamDecoder, EventStreamError
+
+    text = ""
+    try:
+        for message in EventStreamDecoder().decode(body):
+            if message.headers.get(":message-type") != "event":
+                continue
+            obj = json.loads(message.payload)
+            if message.headers.get(":event-type") == "chunk":
+                obj = json.loads(base64.b64decode(obj["bytes"]))
+            for choice in obj.get("choices") or []:
+                text += (choice.get("delta") or {}).get("content") or ""
+            if obj.get("type") == "content_block_delta" or "contentBlockIndex" in obj:
+                text += (obj.get("delta") or {}).get("text") or ""
+    except (EventStreamError, ValueError, KeyError, TypeError, AttributeError):
+        return None
     return text
 
 
@@ -183,3 +223,41 @@ def run_matrix(ms: Any, call: Callable[[str], Any], faults: Any = "all", *,
         session.clear(lane)
     client = getattr(call, "__qualname__", None) or type(call).__name__
     return ResilienceReport(test=ms.nodeid, rows=rows, expected=expected, client=client)
+
+
+def _provider_delta(obj: dict[str, Any]) -> str:
+    """The text of one Gemini chunk (its candidate's text parts) or Cohere content-delta."""
+    if obj.get("type") == "content-delta":
+        content = ((obj.get("delta") or {}).get("message") or {}).get("content") or {}
+        return str(content.get("text") or "")
+    text = ""
+    candidates = obj.get("candidates")
+    for candidate in candidates if isinstance(candidates, list) else []:
+        content = candidate.get("content") if isinstance(candidate, dict) else None
+        for part in (content or {}).get("parts") or []:
+            if isinstance(part, dict):
+                text += str(part.get("text") or "")
+    return text
+
+
+def _ndjson_text(entries: list[Any]) -> str | None:
+    """The text an NDJSON stream (Ollama) carried, None when the last answer is not one (or
+    a line is not JSON: its text is lost)."""
+    plan = getattr(entries[-1], "plan", None) if entries else None
+    start = getattr(plan, "start", None)
+    if not plan or not plan.streaming or start is None:
+        return None
+    if start.header("content-type") != "application/x-ndjson":
+        return None
+    text = ""
+    for line in plan.body().split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            return None
+        if isinstance(obj, dict):
+            message = obj.get("message") if isinstance(obj.get("message"), dict) else {}
+            text += str(message.get("content") or obj.get("response") or "")
+    return text

@@ -1,4 +1,5 @@
-"""Session-level collection of resilience reports: terminal summary and `--mockserver-report`.
+"""Session-level collection of resilience reports: terminal summary and `--mockserver-report`
+(Markdown or JSON: report.py; HTML, with the failing tests' timelines: report_html.py).
 
 Each test's reports ride on its teardown report (`report.mockserver_resilience`, plain dicts),
 which pytest-xdist serializes from the workers to the controller; this collector, registered
@@ -23,6 +24,7 @@ class Summary:
         self.path = path
         self.seed = seed
         self.reports: list[dict[str, Any]] = []
+        self.failures: list[dict[str, Any]] = []  # for the HTML report (report_html.py)
 
     @property
     def _is_worker(self) -> bool:
@@ -32,6 +34,9 @@ class Summary:
         found = getattr(report, "mockserver_resilience", None)
         if found:
             self.reports.extend(found)
+        failure = getattr(report, "mockserver_failure", None)
+        if failure:
+            self.failures.append(failure)
 
     def _built(self) -> list[Any]:
         from .report import ResilienceReport
@@ -53,6 +58,13 @@ class Summary:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self._is_worker or self.path is None:
+            return
+        from .options import is_html
+
+        if is_html(self.path):
+            from .report_html import write_html
+
+            write_html(self.path, self._built(), self.failures, seed=self.seed)
             return
         from .report import write_report
 

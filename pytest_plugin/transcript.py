@@ -21,17 +21,13 @@ import json
 import re
 from typing import Any
 
+# one way to cut text and bytes, shared with the inspector's page and report: both ends of an
+# SSE chunk tell (the id first, the delta last)
+from mockserver.transport.inspector.timeline import abbreviate, elide
+
 __all__ = ["transcript", "describe_scenario", "abbreviate"]
 
-_LIMIT = 160
 _HEADERS_SHOWN = ("content-type", "x-mock-fault", "retry-after", "retry-after-ms")
-
-
-def abbreviate(text: str, limit: int = _LIMIT) -> str:
-    """`text` cut to `limit` characters, marking the cut with its full length."""
-    if len(text) <= limit:
-        return text
-    return f"{text[: limit - 20]}... ({len(text)} chars)"
 
 
 def describe_scenario(scenario: Any) -> str:
@@ -75,17 +71,10 @@ def _sent_lines(entry: Any) -> list[str]:
     for op in plan.ops:
         if isinstance(op, Write):
             raw = "RAW " if op.raw else ""
-            lines.append(f"{raw}WRITE {len(op.data)}B {_elide(repr(op.data))}")
+            lines.append(f"{raw}WRITE {len(op.data)}B {elide(repr(op.data))}")
         else:
             lines.append(_short_start(WirePlan(ops=(op,)).describe()))
     return lines
-
-
-def _elide(text: str, head: int = 50, tail: int = 100) -> str:
-    """Keep both ends of a write: SSE chunks put the id first and the delta at the end."""
-    if len(text) <= head + tail + 5:
-        return text
-    return f"{text[:head]} ... {text[-tail:]}"
 
 
 _HEADER_SPLIT = re.compile(r", (?=[A-Za-z0-9-]+: )")

@@ -2,8 +2,8 @@
 
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
-                 [--api-key KEY] [--admin-token TOKEN] [--header-timeout S]
-                 [--journal-max-mb MB] [--quiet]
+                 [--api-key KEY] [--admin-token TOKEN] [--workers N] [--state URL]
+                 [--header-timeout S] [--journal-max-mb MB] [--quiet]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
 mockserver scenarios [--scenarios PATH]
 mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -84,7 +85,22 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--admin-token",
         metavar="TOKEN",
-        help="require Bearer TOKEN on /_mock/ (mandatory off loopback)",
+        default=os.environ.get("MOCKSERVER_ADMIN_TOKEN") or None,
+        help="require Bearer TOKEN on /_mock/ (mandatory off loopback; default: the "
+        "MOCKSERVER_ADMIN_TOKEN environment variable, as in the container image)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N processes answering on the port (SO_REUSEPORT, Linux); lanes then need --state",
+    )
+    serve.add_argument(
+        "--state",
+        metavar="URL",
+        help="keep lanes, queues and the journal in Redis, shared by every worker and machine: "
+        "redis://HOST:PORT/DB (needs the redis extra)",
     )
     serve.add_argument(
         "--header-timeout",
@@ -97,9 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--journal-max-mb",
         type=float,
-        default=64.0,
         metavar="MB",
-        help="the journal's total size cap; each lane gets a quarter (default 64)",
+        help="the journal's total size cap, in process or in Redis with --state; each lane "
+        "gets a quarter (default 64)",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
 
@@ -116,7 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compile a scenario file and print its wire plan.",
     )
     play.add_argument("file", help="scenario file (YAML or JSON; the first scenario is played)")
-    play.add_argument("--path", default="/v1/chat/completions", help="API path to render for")
+    play.add_argument("--path", default="/v1/chat/completions",
+                      help="API path to render for: an OpenAI or Anthropic path, or a provider "
+                      "route such as /model/<model id>/converse-stream or "
+                      "/openai/deployments/<name>/chat/completions")
     play.add_argument("--no-stream", action="store_true", help="render the non-streamed answer")
     play.add_argument("--seed", type=int, default=None, help="override the scenario seed")
     play.add_argument("--message", default="Hello", help="the user message of the request")
@@ -144,6 +163,8 @@ def _serve(args: argparse.Namespace) -> int:
     from mockserver.transport.state import ServerConfig
 
     check_bind(args.host, args.admin_token)
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {args.workers}")
     if not 0.0 <= args.chaos <= 1.0:
         raise ConfigError(f"--chaos must be between 0 and 1, got {args.chaos}")
     faults = tuple(f for spec in args.fault for f in parse_faults(spec))
@@ -160,7 +181,7 @@ def _serve(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         log=not args.quiet,
         header_timeout=args.header_timeout or None,
-        journal_max_mb=args.journal_max_mb,
+        **({} if args.journal_max_mb is None else {"journal_max_mb": args.journal_max_mb}),
     )
     if args.scenario and args.scenario not in {s.name for s in scenarios}:
         from mockserver.fixtures.library import builtin_scenarios
@@ -170,6 +191,8 @@ def _serve(args: argparse.Namespace) -> int:
                 f"--scenario: unknown scenario {args.scenario!r} (see `mockserver scenarios`)"
             )
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    if args.workers > 1 or args.state:
+        return _serve_workers(args, config, scenarios)
     # the built-in library is read on first use; --scenarios files are read above and win
     server = MockServer(args.host, args.port, config=config)
     for scenario in scenarios:
@@ -183,13 +206,36 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     server.start()
-    print(f"mockserver listening on {server.url}", flush=True)
+    print(f"mockserver listening on {server.url} (inspector: {server.inspector_url})", flush=True)
     while server.running and not stopping.wait(0.1):
         pass
     # SIGTERM or Ctrl-C: stop within 2 s whatever is in flight. uvicorn closes idle and
     # half-sent connections at once and gives streams 0.5 s; a server thread still busy
     # after that is a daemon and ends with the process.
     server.stop(timeout=0.6)
+    return 0
+
+
+def _serve_workers(args: argparse.Namespace, config: Any, scenarios: list[Any]) -> int:
+    """`serve --workers N` and/or `--state URL` (transport/workers.py)."""
+    from mockserver.transport.workers import WorkerSpec, serve
+
+    lanes = "lane operations refused (no --state)"
+    if args.state:
+        from mockserver.transport.redis_url import check_state_url, redacted
+
+        warning = check_state_url(args.state)
+        if warning:
+            print(f"mockserver: warning: {warning}", file=sys.stderr, flush=True)
+        lanes = f"lanes in {redacted(args.state)}"
+    spec = WorkerSpec(config=config, host=args.host, port=args.port, workers=args.workers,
+                      state_url=args.state, scenarios=tuple(scenarios))
+
+    def announce(port: int) -> None:
+        print(f"mockserver listening on http://{args.host}:{port}", flush=True)
+        print(f"mockserver: {args.workers} worker(s), {lanes}", file=sys.stderr, flush=True)
+
+    serve(spec, announce)
     return 0
 
 
@@ -202,7 +248,7 @@ def _faults() -> int:
             for p in entry["params"]
         )
         signature = f"{entry['name']}({params})" if params else entry["name"]
-        print(f"{signature}  [{entry['layer']}]")
+        print(f"{signature}  [{entry['layer']}: {', '.join(entry['framings'])}]")
         print(f"    {entry['symptom']}")
     return 0
 

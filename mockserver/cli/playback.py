@@ -7,7 +7,7 @@ the head, every write with its full bytes (repr), pauses, and how the connection
 from __future__ import annotations
 
 from mockserver.core.compile import compile_plan
-from mockserver.core.formats import view_for
+from mockserver.core.formats import FORMATS, view_for
 from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
 from mockserver.errors import ConfigError
 
@@ -36,6 +36,19 @@ def _sample_body(api: str, model: str, message: str, stream: bool) -> dict[str, 
     return body
 
 
+def _provider_route(path: str) -> tuple[str, dict[str, str]]:
+    """The format of a provider path (`/model/<id>/converse-stream`, ...) and its parameters;
+    the format must say what a typical request looks like (`Renderer.sample`)."""
+    for fmt in FORMATS.values():
+        for route in fmt.routes:
+            params = route.match(path)
+            if params is not None and fmt.renderer.sample is not None:
+                return fmt.name, params
+    raise ConfigError(f"--path must be one of {', '.join(_APIS)} or a provider route "
+                      f"(e.g. /model/<model id>/converse-stream, /openai/deployments/<name>/"
+                      f"chat/completions), got {path!r}")
+
+
 def plan_for_file(
     path: str,
     *,
@@ -51,9 +64,10 @@ def plan_for_file(
     from mockserver.core.models import ModelCatalog
 
     api_path = api_path or "/v1/chat/completions"
-    api = _APIS.get(api_path)
+    api, params = _APIS.get(api_path), dict[str, str]()
     if api is None:
-        raise ConfigError(f"--path must be one of {', '.join(_APIS)}, got {api_path!r}")
+        api, params = _provider_route(api_path)
+        model = next(iter(params.values()), model)  # the path names the model (or deployment)
     scenarios = load_scenarios(path)
     if not scenarios:
         raise ConfigError("the file holds no scenario", where=path)
@@ -62,7 +76,9 @@ def plan_for_file(
             f"--index {index} out of range (the file has {len(scenarios)})", where=path
         )
     scenario = scenarios[index]
-    request = view_for(api, api_path, _sample_body(api, model, message, stream))
+    sample = FORMATS[api].renderer.sample
+    body = sample(model, message, stream) if sample else _sample_body(api, model, message, stream)
+    request = view_for(api, api_path, body, params)
     info = ModelCatalog().get(model)
     return compile_plan(
         request,

@@ -5,7 +5,8 @@
 
 The block sits between `<!-- faults:start -->` and `<!-- faults:end -->`; one row per fault,
 ordered by layer (sse, payload, http, tcp, ws, cors) then name: the spec with its parameters,
-the layer, and the client symptom (the first paragraph of the fault's docstring).
+the layer and the framings it acts on, and the client symptom (the first paragraph of the
+fault's docstring).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mockserver.faults import LAYERS, registry
+from mockserver.faults import LAYERS, framings_label, registry
 from mockserver.faults.base import param_info
 
 __all__ = ["markdown_table", "signature", "replace_block", "START", "END", "main"]
@@ -48,12 +49,13 @@ def markdown_table(observed: Mapping[str, str] | None = None) -> str:
     outcomes per fault name to the symptom (README: `python -m tools.outcomes render`)."""
     order = {layer: i for i, layer in enumerate(LAYERS)}
     faults = sorted(registry().items(), key=lambda kv: (order.get(kv[1].layer, 99), kv[0]))
-    lines = ["| fault | layer | what the client observes |", "|---|---|---|"]
+    lines = ["| fault | layer: framings | what the client observes |", "|---|---|---|"]
     for name, cls in faults:
         symptom = cls.symptom()
         if observed and name in observed:
             symptom = f"{symptom} {observed[name]}"
-        lines.append(f"| `{_cell(signature(name))}` | {cls.layer} | {_cell(symptom)} |")
+        where = f"{cls.layer}: {framings_label(cls)}"
+        lines.append(f"| `{_cell(signature(name))}` | {where} | {_cell(symptom)} |")
     return "\n".join(lines)
 
 

@@ -81,7 +81,8 @@ def compile_plan(
         draft = _draft(response or Response(), request, seed, model or request.model or "")
     streaming = draft.events is not None
     contexts = [_ctx(request, draft.fmt, seed, i, f, streaming) for i, f in enumerate(faults)]
-    pairs = list(zip(faults, contexts, strict=False))
+    pairs = [(f, ctx) for f, ctx in zip(faults, contexts, strict=False)
+             if not streaming or _acts_on(f, draft.fmt)]
     for fault, ctx in pairs:
         draft = fault.on_draft(draft, ctx)
     policy = cors.DEFAULT_POLICY
@@ -118,6 +119,14 @@ def compile_plan(
     for fault, ctx in sorted(pairs, key=lambda p: p[0].wire_order):
         ops = fault.on_wire(ops, ctx)
     return WirePlan(ops=tuple(ops), scenario=scenario, faults=faults_spec, streaming=streaming)
+
+
+def _acts_on(fault: Fault, fmt: str) -> bool:
+    """Whether a fault acts on a stream of format `fmt` (`Fault.applies_to` names its
+    framing): an SSE fault leaves a binary event stream or NDJSON alone, as the catalogue
+    says, instead of writing SSE syntax into it."""
+    framing = FORMATS[fmt].framing.name if fmt in FORMATS else "sse"
+    return framing in type(fault).applies_to()
 
 
 def _encoder(fmt: str) -> Callable[[Event], bytes]:

@@ -16,15 +16,15 @@ from typing import Any
 
 from mockserver.core.draft import Draft
 from mockserver.errors import FaultSpecError
-from mockserver.faults.base import Fault, FaultContext, param_info
+from mockserver.faults.base import HTTP_FRAMINGS, STREAM_FRAMINGS, Fault, FaultContext, param_info
 from mockserver.faults.spec import parse_one, split_specs
 
 __all__ = [
     "Fault", "FaultContext", "Draft", "registry", "parse_faults", "make_fault", "catalog",
-    "LAYERS",
+    "LAYERS", "framings_label",
 ]
 
-LAYERS = ("sse", "payload", "http", "tcp", "ws", "cors")
+LAYERS = ("sse", "payload", "http", "tcp", "ws", "cors", "eventstream")
 _NOT_FAULTS = {"base", "spec"}
 
 
@@ -97,8 +97,19 @@ def parse_faults(spec: Any) -> tuple[Fault, ...]:
 
 
 def catalog() -> list[dict[str, Any]]:
-    """One entry per fault: name, layer, params, symptom."""
+    """One entry per fault: name, layer, the framings it acts on, params, symptom."""
     return [
-        {"name": name, "layer": cls.layer, "params": param_info(cls), "symptom": cls.symptom()}
+        {"name": name, "layer": cls.layer, "framings": sorted(cls.applies_to()),
+         "params": param_info(cls), "symptom": cls.symptom()}
         for name, cls in registry().items()
     ]
+
+
+def framings_label(cls: type[Fault]) -> str:
+    """The framings a fault acts on, in a few words: `sse`, `any stream`, `any HTTP`, ..."""
+    framings = cls.applies_to()
+    if framings == HTTP_FRAMINGS:
+        return "any HTTP"
+    if framings == STREAM_FRAMINGS:
+        return "any stream"
+    return ", ".join(sorted(framings))

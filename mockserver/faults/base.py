@@ -43,7 +43,26 @@ from mockserver.errors import FaultSpecError
 if TYPE_CHECKING:  # only the WebSocket faults need them at run time: kept off the start-up path
     from mockserver.core.ws.ops import WsContext, WsOp
 
-__all__ = ["Fault", "FaultContext", "param_info", "field_hints"]
+__all__ = [
+    "Fault", "FaultContext", "param_info", "field_hints", "LAYER_FRAMINGS", "STREAM_FRAMINGS",
+    "HTTP_FRAMINGS",
+]
+
+#: the framings of a streamed HTTP answer, and every framing an HTTP answer can have
+STREAM_FRAMINGS = frozenset({"sse", "ndjson", "aws_eventstream"})
+HTTP_FRAMINGS = STREAM_FRAMINGS | {"json"}
+#: the framings a fault of each layer changes something on, unless the fault says otherwise
+#: (`Fault.framings`): event-level faults know one framing's syntax, transport-level ones
+#: act on any bytes
+LAYER_FRAMINGS: dict[str, frozenset[str]] = {
+    "sse": frozenset({"sse"}),
+    "payload": frozenset({"sse"}),
+    "http": HTTP_FRAMINGS,
+    "tcp": HTTP_FRAMINGS,
+    "cors": HTTP_FRAMINGS,
+    "ws": frozenset({"ws"}),
+    "eventstream": frozenset({"aws_eventstream"}),
+}
 
 
 @dataclass
@@ -156,6 +175,15 @@ class Fault:
     #: a spec string that creates this fault with typical parameters (catalogue, scenario
     #: library, determinism tests); empty means the bare `name` works (all params defaulted)
     example: ClassVar[str] = ""
+    #: the framings (sse, ndjson, aws_eventstream, json, ws) this fault changes something
+    #: on; empty means its layer's (`LAYER_FRAMINGS`). The catalogue shows them and chaos
+    #: draws only faults that apply to the route's framing.
+    framings: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def applies_to(cls) -> frozenset[str]:
+        """The framings this fault acts on (its own `framings`, else its layer's)."""
+        return cls.framings or LAYER_FRAMINGS.get(cls.layer, frozenset())
 
     def __post_init__(self) -> None:
         hints = field_hints(type(self))

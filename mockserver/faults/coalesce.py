@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockserver.core.plan import Op, Sleep, Write
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["Coalesce"]
 
@@ -22,6 +22,7 @@ class Coalesce(Fault):
 
     name = "coalesce"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # cuts or joins any framing's bytes
     wire_order = 10
 
     events: int = field(default=2, metadata={"min": 2, "max": 1_000_000})

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from mockserver.core.events import Event
 from mockserver.faults._positions import event_index
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["DuplicateChunk"]
 
@@ -23,6 +23,7 @@ class DuplicateChunk(Fault):
 
     name = "duplicate_chunk"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # any stream of JSON events: SSE, NDJSON lines, frames
     example = "duplicate_chunk(at=2)"
 
     at: int = field(metadata={"min": 1})

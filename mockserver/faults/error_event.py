@@ -8,7 +8,7 @@ from typing import Literal
 from mockserver.core.events import Event, serialize
 from mockserver.core.formats import FORMATS
 from mockserver.faults._positions import event_index
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["ErrorEvent", "error_event_for", "ERROR_MESSAGE"]
 
@@ -56,11 +56,16 @@ class ErrorEvent(Fault):
     httpx-sse delivers the error as an ordinary event (`event` is `message` or `error`).
     Responses and Anthropic streams get their own shapes (docs/formats.md): Responses
     `openai` raises APIError, `event_error` is yielded as an `error` event, `failed` ends with
-    `response.failed`; Anthropic raises APIStatusError (overloaded_error, status 200).
+    `response.failed`; Anthropic raises APIStatusError (overloaded_error, status 200). Every
+    shape is the provider's own on the others: Gemini a google.rpc error object in a `data:`
+    line (google-genai raises ServerError), Ollama an `{"error": ...}` line (ollama-python
+    raises ResponseError), Cohere a `message-end` with `finish_reason: ERROR` and `delta.error`
+    (the SDK yields it as an ordinary event).
     """
 
     name = "error_event"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # any stream of JSON events: SSE, NDJSON lines, frames
     example = "error_event(at=3)"
 
     at: int = field(metadata={"min": 1})

@@ -8,7 +8,7 @@ from typing import Literal
 
 from mockserver.core.events import Event
 from mockserver.faults._positions import event_index
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["MalformedJson", "GARBAGE"]
 
@@ -36,6 +36,7 @@ class MalformedJson(Fault):
 
     name = "malformed_json"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # any stream of JSON events: SSE, NDJSON lines, frames
     example = "malformed_json(at=2)"
 
     at: int = field(metadata={"min": 1})

@@ -29,6 +29,7 @@ class NotStreamed(Fault):
         render = FORMATS[draft.fmt].renderer.body
         if render is None:
             return draft
-        body = dumps(render(draft.content, ctx.request, ctx.seed, draft.model)).encode()
+        text = FORMATS[draft.fmt].renderer.json_text or dumps  # the provider's JSON layout
+        body = text(render(draft.content, ctx.request, ctx.seed, draft.model)).encode()
         draft.set_header("content-type", "application/json")
         return Draft(draft.status, list(draft.headers), events=None, body=body, fmt=draft.fmt)

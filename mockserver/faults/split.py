@@ -6,8 +6,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mockserver.core.formats import FORMATS
 from mockserver.core.plan import Op, Sleep, Write
-from mockserver.faults.base import Fault, FaultContext
+from mockserver.faults.base import STREAM_FRAMINGS, Fault, FaultContext
 
 __all__ = ["Split", "cut_points"]
 
@@ -25,6 +26,19 @@ def _inside_data(data: bytes) -> set[int]:
         if end - value >= 2:
             cuts.add(value + (end - value) // 2)
         pos = data.find(b"data:", end)
+    return cuts
+
+
+def _inside_lines(data: bytes) -> set[int]:
+    """The middle of each line (NDJSON: one JSON document per line)."""
+    cuts: set[int] = set()
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start >= 2:
+            cuts.add(start + (end - start) // 2)
+        start = end + 1
     return cuts
 
 
@@ -60,6 +74,8 @@ def cut_points(data: bytes, mode: str, size: int, rng: random.Random, keep: list
         cuts = set(keep)
         if mode == "inside_data":
             cuts |= _inside_data(data)
+        elif mode == "inside_lines":
+            cuts |= _inside_lines(data)
         elif mode == "between_cr_lf":
             cuts |= {i + 1 for i in range(n - 1) if data[i : i + 2] == b"\r\n"}
         else:
@@ -78,7 +94,7 @@ class Split(Fault):
     every_byte     every byte its own write
     bytes          pieces of `size` bytes, ignoring event boundaries
     random         seeded pieces of 1..`size` bytes, ignoring event boundaries
-    inside_data    each event cut in the middle of each `data:` value
+    inside_data    each event cut in the middle of each `data:` value (NDJSON: of each line)
     between_cr_lf  cut between every CR and LF; implies CRLF line endings (a plan written with
                    LF is rewritten to CRLF first, so the cut exists)
     inside_utf8    cut inside every multi-byte UTF-8 character (needs non-ASCII text)
@@ -90,6 +106,7 @@ class Split(Fault):
 
     name = "split"
     layer = "sse"
+    framings = STREAM_FRAMINGS  # cuts or joins any framing's bytes
     wire_order = 10
 
     mode: Mode = "every_byte"
@@ -124,7 +141,11 @@ class Split(Fault):
         for w in run:
             pos += len(w.data)
             ends.append((pos, w.events))
-        cuts = cut_points(data, self.mode, self.size, ctx.rng, [e for e, _ in ends[:-1]])
+        mode: str = self.mode
+        fmt = FORMATS.get(ctx.fmt)
+        if mode == "inside_data" and fmt is not None and fmt.framing.name == "ndjson":
+            mode = "inside_lines"  # NDJSON has no `data:` lines: cut each JSON line instead
+        cuts = cut_points(data, mode, self.size, ctx.rng, [e for e, _ in ends[:-1]])
         out: list[Op] = []
         start, events = 0, before
         for end in cuts + [len(data)]:

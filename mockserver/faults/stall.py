@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mockserver.core.formats import FORMATS
 from mockserver.core.plan import Close, Op, Sleep, Write
 from mockserver.errors import FaultSpecError
 from mockserver.faults.base import Fault, FaultContext
@@ -22,7 +23,8 @@ class Stall(Fault):
     comments every `keepalive_ms` keep resetting byte timers, so only a "no event for N s" deadline
     notices.
 
-    `after=0` stalls right after the headers (headers, then nothing).
+    `after=0` stalls right after the headers (headers, then nothing). Keep-alive comments are SSE
+    syntax: on other stream framings (a binary event stream, NDJSON) the stall is plain silence.
     """
 
     name = "stall"
@@ -40,8 +42,9 @@ class Stall(Fault):
                 f"keep-alives; raise 'keepalive_ms' or lower 'seconds'"
             )
 
-    def _silence(self, count: int) -> list[Op]:
-        if not self.keepalive_ms:
+    def _silence(self, count: int, ctx: FaultContext) -> list[Op]:
+        fmt = FORMATS.get(ctx.fmt)
+        if not self.keepalive_ms or (fmt is not None and fmt.framing.name not in ("sse", "json")):
             return [Sleep(self.seconds)]
         ops: list[Op] = []
         step = self.keepalive_ms / 1000.0
@@ -59,12 +62,12 @@ class Stall(Fault):
         done = False
         for op in ops:
             if not done and self.after == 0 and isinstance(op, (Write, Close)) and out:
-                out += self._silence(count)
+                out += self._silence(count, ctx)
                 done = True
             out.append(op)
             if isinstance(op, Write):
                 count = op.events
                 if not done and self.after and count >= self.after:
-                    out += self._silence(count)
+                    out += self._silence(count, ctx)
                     done = True
         return out

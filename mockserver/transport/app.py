@@ -3,7 +3,7 @@
     request ─► routing.parse_route ─► admin (/_mock/) | WebSocket (routing.WS_ROUTES) | API
     API:  routing.api_route (the formats' routes) ─► gate (auth, body size, JSON, the format's
           view, model) ─► choose (SPEC 2.3 order) ─► compile_plan (pure)
-          ─► http_player.play ─► journal + one log line
+          ─► http_player.play ─► journal, feed (start and end events) + one log line
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
 Every request is journaled (arrival order, what was sent, outcome), then settled: sized
@@ -33,7 +33,9 @@ from mockserver.transport.choose import choose
 from mockserver.transport.faillog import log_failure, short
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
-from mockserver.transport.journal import JournalEntry, keep_body
+from mockserver.transport.journal import JournalEntry
+from mockserver.transport.journal_bounds import keep_body
+from mockserver.transport.lane_store import LaneStore, LocalLanes
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
 from mockserver.transport.state import ServerState
 
@@ -43,10 +45,12 @@ log = logging.getLogger("mockserver")
 
 
 class MockApp:
-    """ASGI application over a `ServerState`."""
+    """ASGI application over a `ServerState` (config, library, models) and a `LaneStore`
+    (lanes, queues, journal: in this process by default, or shared, see lane_store.py)."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(self, state: ServerState, lanes: LaneStore | None = None) -> None:
         self.state = state
+        self.lanes: LaneStore = lanes if lanes is not None else LocalLanes(state)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         try:
@@ -86,14 +90,14 @@ class MockApp:
             await admin.handle(self, scope, receive, send, route)
             return
         request = Request(scope, receive)
-        lane_index, number = self.state.next_request(route.lane)
         entry = JournalEntry(
-            index=number, method=request.method, path=scope["path"], lane=route.lane,
+            index=-1, method=request.method, path=scope["path"], lane=route.lane,
             headers={k.lower(): v for k, v in request.headers.items()}, body=None,
         )
-        self.state.record(entry)
         detail = None
         try:
+            lane_index, entry.index = await self.lanes.next_request(route.lane)
+            await self.lanes.opened(entry)
             plan = await self._plan(request, route, entry, lane_index)
         except ApiError as exc:
             plan, detail = self.error_plan(exc, route, request), exc.detail
@@ -111,8 +115,12 @@ class MockApp:
         def note(outcome: str, sent: int) -> None:
             entry.outcome, entry.bytes_sent = outcome, sent
 
+        feed = self.state.feed
+        feed.publish("start", entry)
+        if feed.capture:  # the inspector watches: record when each op goes out
+            entry.marks = []
         try:
-            played: Played = await play(plan, scope, receive, send, note)
+            played: Played = await play(plan, scope, receive, send, note, entry.marks)
         except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
             self.state.errors.append(exc)
             entry.error = short(repr(exc), 1000)
@@ -120,7 +128,9 @@ class MockApp:
             log_failure("failed while playing a plan", exc)
         else:
             note(played.outcome, played.bytes_sent)
-        self.state.settle(entry)
+        if entry.index >= 0:
+            await self.lanes.closed(entry)  # in process: settled against the journal's caps
+        feed.publish("end", entry)
         self.log_line(entry, detail)
 
     def log_line(self, entry: JournalEntry, detail: str | None = None) -> None:
@@ -152,11 +162,17 @@ class MockApp:
         origin = request.headers.get("origin")
         config = self.state.config
         if method == "OPTIONS":
-            return gate.preflight_plan(self.state, request, route)
+            return await gate.preflight_plan(self.state, self.lanes, request, route)
         found = api_route(path)
         if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
         api = found.format.name
+        if api == "models" and ("x-goog-api-key" in request.headers
+                                or "key" in request.query_params):  # google-genai 3 uses /v1
+            found = api_route("/v1beta" + path[len("/v1"):]) or found
+            api = found.format.name
+        if found.format.renderer.listing is not None:  # model lists (Gemini, Ollama)
+            return await self._listing_plan(request, found, path, entry)
         if api == "models" and "model" in found.params:
             return self._model_plan(method, found.params["model"], request)
         methods = found.pattern.methods
@@ -165,7 +181,7 @@ class MockApp:
             raise ApiError(405, f"Method {method} not allowed for {path}; use "
                            f"{' or '.join(methods)}.", code="method_not_allowed",
                            headers={"allow": ", ".join(methods)})
-        gate.check_auth(config.api_key, request.headers, api)
+        gate.check_auth(config.api_key, request.headers, api, request.query_params)
         if api == "models":
             body = models_body(self.state.models.listed())
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
@@ -173,19 +189,11 @@ class MockApp:
         if get_form:
             body = entry.body = body_from_query(request.query_params)
         else:
-            raw = await gate.read_body(request, config.max_body)
-            try:
-                body = parse_json_body(raw)
-            except ApiError:
-                keep_body(entry, raw)  # what came in, as text (escaped where not UTF-8)
-                raise
-            keep_body(entry, raw, body)
+            body = await self._read_json(request, entry)
         view = view_for(api, path, body, found.params)
-        info = self.state.models.get(view.model or "")
-        if info is None:
-            raise gate.unknown_model(api, view.model or "")
-        choice = choose(
-            self.state, route, request.headers, model=view.model, index=index,
+        info = gate.known_model(self.state.models, api, view.model or "")
+        choice = await choose(
+            self.state, self.lanes, route, request.headers, model=view.model, index=index,
             draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
                                           chaos.pool_for(view)),
         )
@@ -203,6 +211,37 @@ class MockApp:
             view, response=response, seed=choice.seed, timing=scenario_timing or config.timing,
             faults=choice.faults, model=info.resolved, origin=origin, scenario=choice.name,
         ))
+
+    async def _listing_plan(self, request: Request, found: Any, path: str,
+                            entry: JournalEntry) -> WirePlan:
+        """A route that lists or describes models, in its provider's shape (`Renderer.listing`:
+        Gemini's model catalogue, Ollama's tags and show)."""
+        method, api = request.method, found.format.name
+        if method not in found.pattern.methods:
+            raise ApiError(405, f"Method {method} not allowed; use "
+                           f"{' or '.join(found.pattern.methods)}.", code="method_not_allowed",
+                           headers={"allow": ", ".join(found.pattern.methods)})
+        config = self.state.config
+        gate.check_auth(config.api_key, request.headers, api, request.query_params)
+        body = await self._read_json(request, entry) if method == "POST" else None
+        listing = found.format.renderer.listing
+        assert listing is not None
+        answer = listing(method, path, found.params, body or {}, self.state.models)
+        return compile_plan(RequestView(api=api, path=path), draft=compile_json(answer, api=api),
+                            origin=request.headers.get("origin"))
+
+    async def _read_json(self, request: Request, entry: JournalEntry) -> Any:
+        """The request's body as strict JSON (a 400 in the route's shape otherwise), journaled
+        as it came in: parsed when it parses, else its text (escaped where not UTF-8), cut
+        past 64 KiB (journal_bounds.py)."""
+        raw = await gate.read_body(request, self.state.config.max_body)
+        try:
+            body = parse_json_body(raw)
+        except ApiError:
+            keep_body(entry, raw)
+            raise
+        keep_body(entry, raw, body)
+        return body
 
     def _model_plan(self, method: str, model_id: str, request: Request) -> WirePlan:
         gate.check_auth(self.state.config.api_key, request.headers, "models")

@@ -31,6 +31,10 @@ STREAM_POOL = (
     "status(code=500)",
     "status(code=429, retry_after=1)",
     "status(code=502, body=html)",
+    # AWS event stream (Bedrock) only: the pool is filtered by the route's framing
+    "bad_crc(at=3)",
+    "truncated_frame(at=3)",
+    "exception_event(at=3, type=throttlingException)",
 )
 #: faults for non-streamed answers
 PLAIN_POOL = (
@@ -54,8 +58,8 @@ def _name(spec: str) -> str:
 
 def pool_for(view: RequestView) -> tuple[str, ...]:
     """The specs chaos may draw for this request: stream or plain, and only faults that
-    change something on the route's format (its `fault_layers`; `[DONE]` only on chat and
-    completions)."""
+    change something on the route's format (its `fault_layers`, and for a stream its
+    framing: `Fault.applies_to`; `[DONE]` only on chat and completions)."""
     pool: tuple[str, ...] = STREAM_POOL if view.stream else PLAIN_POOL
     if view.stream and view.api not in ("chat", "completions"):
         pool = tuple(spec for spec in pool if _name(spec) not in _CHAT_ONLY)
@@ -63,7 +67,11 @@ def pool_for(view: RequestView) -> tuple[str, ...]:
     if fmt is None:
         return pool
     layers, faults = fmt.fault_layers, registry()
-    return tuple(spec for spec in pool if faults[_name(spec)].layer in layers)
+    framing = fmt.framing.name if view.stream else "json"
+    return tuple(
+        spec for spec in pool
+        if faults[_name(spec)].layer in layers and framing in faults[_name(spec)].applies_to()
+    )
 
 
 def draw(rate: float, seed: int, lane: str, index: int, pool: Sequence[str]) -> Fault | None:

@@ -8,7 +8,8 @@
     faithful default
     --fault              ─► added to every request
 
-One function serves both transports so HTTP and WebSocket choose alike.
+One function serves both transports so HTTP and WebSocket choose alike; queues and use
+counters come from the lane store (in this process, or shared through Redis).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from mockserver.core.scenario import Response, Scenario
 from mockserver.errors import ApiError, ConfigError
 from mockserver.faults import Fault, parse_faults
+from mockserver.transport.lane_store import LaneStore
 from mockserver.transport.routing import Route
 from mockserver.transport.security import token_ok
 from mockserver.transport.state import ServerState
@@ -58,8 +60,9 @@ def _header_faults(headers: Mapping[str, str]) -> list[Fault]:
                        code="invalid_fault_spec") from None
 
 
-def choose(
+async def choose(
     state: ServerState,
+    lanes: LaneStore,
     route: Route,
     headers: Mapping[str, str],
     *,
@@ -67,7 +70,8 @@ def choose(
     index: int,
     draw_chaos: Callable[[], Fault | None],
 ) -> Choice:
-    """Pick scenario, use, seed and faults for the `index`-th request of `route.lane`."""
+    """Pick scenario, use, seed and faults for the `index`-th request of `route.lane`; the
+    library and config come from `state`, queues and use counters from `lanes`."""
     config = state.config
     asked = headers.get("x-mock-scenario")
     if (headers.get("x-mock-fault") or asked) and not token_ok(headers, config.admin_token):
@@ -85,9 +89,12 @@ def choose(
             raise ApiError(404, f"Unknown scenario {name!r}; known scenarios: {known}",
                            param="x-mock-scenario", code="unknown_scenario")
         choice.scenario, choice.name = scenario, name
-        choice.use = state.library_use(route.lane, name)
+        if len(scenario.responses) > 1 or scenario.seed is not None:
+            # which use this is only matters to a sequence or a seeded scenario; not counting
+            # the others spares a shared store (Redis) one call per request
+            choice.use = await lanes.library_use(route.lane, name)
     else:
-        taken = state.take(route.lane, route.path, model)
+        taken = await lanes.take(route.lane, route.path, model)
         if taken is not None:
             choice.scenario, choice.use = taken
             choice.name, choice.queued = taken[0].name or "queued", True

@@ -8,6 +8,12 @@ from dataclasses import dataclass
 from mockserver.core.scenario import Timing
 from mockserver.errors import ConfigError
 from mockserver.faults import Fault
+from mockserver.transport.journal_bounds import (
+    DEFAULT_LANE_ENTRIES,
+    DEFAULT_LANES,
+    DEFAULT_TOTAL_MB,
+    JournalBounds,
+)
 
 __all__ = ["ServerConfig"]
 
@@ -29,13 +35,13 @@ class ServerConfig:
     #: admin (/_mock/) bodies past this get 413 before they are read
     admin_max_body: int = 1024 * 1024
     log: bool = False
-    #: entries kept per lane; older ones are dropped so a long `serve` stays flat in memory
-    journal_limit: int = 1000
-    #: the journal's total byte cap (`--journal-max-mb`) and each lane's (None: a quarter)
-    journal_max_mb: float = 64.0
+    #: the journal's caps (`journal_bounds`; defaults in journal_bounds.py): entries kept per
+    #: lane, its total size in MiB (`--journal-max-mb`) and each lane's (None: a quarter),
+    #: lanes kept (past it the longest-idle lane is dropped whole)
+    journal_limit: int = DEFAULT_LANE_ENTRIES
+    journal_max_mb: float = DEFAULT_TOTAL_MB
     journal_lane_max_mb: float | None = None
-    #: lanes kept; past it the longest-idle lane is dropped whole
-    max_lanes: int = 1000
+    max_lanes: int = DEFAULT_LANES
     #: seconds a connection may take to send complete request headers (`--header-timeout`);
     #: None or 0 turns the timeout off
     header_timeout: float | None = 10.0
@@ -59,10 +65,7 @@ class ServerConfig:
                                   where="ServerConfig", path=name)
 
     @property
-    def journal_bytes(self) -> int:
-        return int(self.journal_max_mb * _MB)
-
-    @property
-    def journal_lane_bytes(self) -> int:
-        lane = self.journal_lane_max_mb
-        return min(self.journal_bytes, int(lane * _MB) if lane else self.journal_bytes // 4)
+    def journal_bounds(self) -> JournalBounds:
+        """The journal's caps, for the in-process lanes and the Redis ones alike."""
+        return JournalBounds.from_max_mb(self.journal_max_mb, self.journal_lane_max_mb,
+                                         lane_entries=self.journal_limit, lanes=self.max_lanes)

@@ -1,5 +1,7 @@
 """Checks a request passes before a scenario is chosen: API key, body size, known model, and
-the CORS preflight answer. Each failure is an `ApiError` in the route's own shape."""
+the CORS preflight answer. Each failure is an `ApiError` in the route's own shape. A format
+whose provider authenticates differently, or knows its own model ids, says so in its
+`Renderer` (`gate`, `model_info`, `unknown_model`: core/formats/base.py)."""
 
 from __future__ import annotations
 
@@ -8,17 +10,26 @@ from collections.abc import Mapping, Sequence
 from starlette.requests import Request
 
 from mockserver.core import cors
+from mockserver.core.formats import FORMATS
+from mockserver.core.models import ModelCatalog, ModelInfo
 from mockserver.core.plan import Close, Start, WirePlan
 from mockserver.errors import ApiError
 from mockserver.faults import Fault
+from mockserver.transport.lane_store import LaneStore
 from mockserver.transport.routing import Route
 from mockserver.transport.state import ServerState
 
-__all__ = ["check_auth", "read_body", "unknown_model", "preflight_plan"]
+__all__ = ["check_auth", "read_body", "unknown_model", "known_model", "preflight_plan"]
 
 
-def check_auth(api_key: str | None, headers: Mapping[str, str], api: str) -> None:
-    """401 unless the request carries `api_key` (Bearer, or `x-api-key` on /v1/messages)."""
+def check_auth(api_key: str | None, headers: Mapping[str, str], api: str,
+               query: Mapping[str, str] | None = None) -> None:
+    """401 unless the request carries `api_key` (Bearer, or `x-api-key` on /v1/messages); a
+    format with its own `gate` (provider auth, required query parameters) decides instead."""
+    own = FORMATS[api].renderer.gate if api in FORMATS else None
+    if own is not None:
+        own(api_key, headers, query or {})
+        return
     if api_key is None:
         return
     given = None
@@ -60,8 +71,24 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def known_model(models: ModelCatalog, api: str, model: str) -> ModelInfo:
+    """The request's model: a known one (SPEC 2.1, `--models`) or one of the format's own
+    provider ids; else the provider's not-found error."""
+    info = models.get(model)
+    own = FORMATS[api].renderer.model_info if info is None and api in FORMATS else None
+    if own is not None:
+        info = own(model)
+    if info is None:
+        raise unknown_model(api, model)
+    return info
+
+
 def unknown_model(api: str, model: str) -> ApiError:
-    """The real APIs differ: 404 on chat/embeddings, 400 on Responses, Anthropic's own 404."""
+    """The real APIs differ: 404 on chat/embeddings, 400 on Responses, Anthropic's own 404;
+    a provider format gives its own (`Renderer.unknown_model`)."""
+    own = FORMATS[api].renderer.unknown_model if api in FORMATS else None
+    if own is not None:
+        return own(model)
     if api == "messages":
         return ApiError(404, f"model: {model}", type="not_found_error")
     if api == "responses":
@@ -71,7 +98,9 @@ def unknown_model(api: str, model: str) -> ApiError:
                     code="model_not_found")
 
 
-def preflight_plan(state: ServerState, request: Request, route: Route) -> WirePlan:
+async def preflight_plan(
+    state: ServerState, lanes: LaneStore, request: Request, route: Route
+) -> WirePlan:
     """CORS preflight: 204 with permissive headers, unless the scenario chosen by URL (or the
     lane's next queued one, peeked without using it) carries a fault that breaks it. A browser
     sends no custom header values on a preflight, so X-Mock-Fault cannot reach it."""
@@ -80,7 +109,7 @@ def preflight_plan(state: ServerState, request: Request, route: Route) -> WirePl
     if name and name in state.library:
         faults = state.library[name].faults
     else:
-        taken = state.take(route.lane, route.path, None, peek=True)
+        taken = await lanes.take(route.lane, route.path, None, peek=True)
         if taken is not None:
             faults = taken[0].faults
     faults = tuple(faults) + tuple(state.config.faults)

@@ -11,6 +11,11 @@ selector rounds timeouts up to whole milliseconds (epoll), so a pacing sleep wak
 before its deadline and yields to the loop until it: the busy part is bounded by `_EARLY` per
 pause. While sleeping the player watches for the client going away. Returns what happened:
 `completed`, `closed` (server dropped the socket), `reset` or `client_disconnected`.
+
+When the inspector watches (an open `/_mock/events` stream), the caller passes a `marks` list
+and the player records when each op began, as (seconds since the first op, op index): the
+ops are then read through `_marked`. Unwatched, `marks` is None and the loop over the ops is
+exactly the hot path it would be without the inspector.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -26,7 +32,7 @@ from typing import Any
 from mockserver.core.plan import Close, Sleep, Start, WirePlan, Write
 from mockserver.transport._internals import drain, flush, transport_of
 
-__all__ = ["play", "Played", "reset_transport"]
+__all__ = ["play", "Played", "reset_transport", "MARKED_OPS"]
 
 # How long before a pacing deadline the timer fires; the rest is spent yielding to the loop.
 # Covers epoll's rounding of the timeout up to the next millisecond plus the kernel's timer
@@ -36,6 +42,9 @@ _EARLY = 0.0012
 
 #: bytes buffered in the transport above which a direct write waits for the client to read
 _HIGH_WATER = 64 * 1024
+
+#: ops whose start times are kept one by one; past them one slot keeps the latest op's
+MARKED_OPS = 2000
 
 
 @dataclass
@@ -138,6 +147,20 @@ async def _wait(watcher: _Disconnect | None, when: float, exact: bool) -> bool:
     return False
 
 
+def _marked(
+    ops: Iterable[Any], marks: list[tuple[float, int]], clock: Callable[[], float]
+) -> Iterator[Any]:
+    """`ops`, recording (seconds since the first op, index) as each is about to be played.
+    `clock` is `time.perf_counter`: uvloop's `loop.time()` only moves in whole milliseconds."""
+    start = clock()
+    for i, op in enumerate(ops):
+        if i <= MARKED_OPS:
+            marks.append((clock() - start, i))
+        else:
+            marks[-1] = (clock() - start, i)
+        yield op
+
+
 def _needs_watch(plan: WirePlan) -> bool:
     return plan.has_sleeps or (
         plan.close.mode == "hold" and plan.close.seconds > 0
@@ -164,9 +187,11 @@ async def play(
     receive: Any,
     send: Any,
     on_outcome: Callable[[str, int], None] | None = None,
+    marks: list[tuple[float, int]] | None = None,
 ) -> Played:
     """Play `plan`. `on_outcome(outcome, bytes_sent)` is called just before the final action,
-    so a journal is up to date by the time the client sees the end of the response."""
+    so a journal is up to date by the time the client sees the end of the response. `marks`,
+    when given, receives (seconds since the first op, op index) as each op begins."""
     transport = transport_of(scope)
     note = on_outcome or (lambda outcome, sent: None)
     raw = plan.requires_raw_socket
@@ -181,8 +206,9 @@ async def play(
     last_write = loop.time()
     timed = plan.has_sleeps  # only a paced plan needs the time of each write
     sent = 0
+    ops = plan.ops if marks is None else _marked(plan.ops, marks, time.perf_counter)
     try:
-        for op in plan.ops:
+        for op in ops:
             if type(op) is Write:  # the hot path first: most ops of a stream are writes
                 if transport is not None and transport.is_closing():
                     note("client_disconnected", sent)

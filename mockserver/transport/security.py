@@ -8,7 +8,7 @@ from typing import Any
 
 from mockserver.errors import ConfigError
 
-__all__ = ["is_loopback", "check_bind", "token_ok"]
+__all__ = ["is_loopback", "check_bind", "token_ok", "query_token_ok"]
 
 
 def is_loopback(host: str) -> bool:
@@ -38,4 +38,13 @@ def token_ok(headers: Any, token: str | None) -> bool:
     auth = headers.get("authorization", "")
     if auth[:7].lower() == "bearer ":
         given = given or auth[7:].strip()
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+def query_token_ok(query: Any, token: str | None) -> bool:
+    """Whether `?token=` proves the admin token: for the inspector's page and event stream,
+    which a browser opens without headers (address bar, EventSource); True without one."""
+    if not token:
+        return True
+    given = query.get("token", "")
     return hmac.compare_digest(given.encode(), token.encode())

@@ -65,11 +65,19 @@ def uvicorn_config(
 
 class _Server(uvicorn.Server):
     """uvicorn's server, also signalling the end of its start-up (started or failed) on an
-    Event, so `MockServer.start` returns as soon as the socket listens instead of polling."""
+    Event, so `MockServer.start` returns as soon as the socket listens instead of polling,
+    and ending the endless responses (the inspector's event streams) as its shutdown begins,
+    instead of waiting for them until the graceful-shutdown timeout cancels them."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
+    def __init__(self, config: uvicorn.Config, on_shutdown: Any = None) -> None:
         super().__init__(config)
         self.ready = threading.Event()
+        self.on_shutdown = on_shutdown
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.on_shutdown is not None:
+            self.on_shutdown()
+        await super().shutdown(sockets)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         try:
@@ -120,10 +128,11 @@ class MockServer:
     def start(self, timeout: float = 10.0) -> MockServer:
         if self._thread is not None:
             return self
+        self.state.feed.reopen()
         server = _Server(uvicorn_config(
             self.app, self.host, self.port, header_timeout=self.config.header_timeout,
             log_requests=self.config.log, ws_max_size=self.config.ws_max_size,
-        ))
+        ), on_shutdown=self.state.feed.close)
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._server, self._thread = server, thread
         thread.start()
@@ -164,6 +173,11 @@ class MockServer:
     @property
     def base_url(self) -> str:
         return f"{self.url}/v1"
+
+    @property
+    def inspector_url(self) -> str:
+        """The live inspector page (`GET /_mock/ui`)."""
+        return f"{self.url}/_mock/ui"
 
     @property
     def ws_url(self) -> str:

@@ -3,16 +3,19 @@
     ServerState
     ├── config           ServerConfig (api key, admin token, chaos, seed, timing, models ...)
     ├── library          named scenarios (built-in + --scenarios), chosen by header or URL
-    └── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
-                         ("default" is the root /v1; /lane/<id>/v1 is lane <id>), kept in
-                         order of last use (the longest-idle lane first)
+    ├── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
+    │                    ("default" is the root /v1; /lane/<id>/v1 is lane <id>), kept in
+    │                    order of last use (the longest-idle lane first)
+    └── feed             the journal as events, one per request start and end, for
+                         GET /_mock/events and the inspector page (inspector/feed.py); it
+                         holds weak references only, so the caps below bound its memory too
 
-Bounded (SPEC 8): a finished entry counts its bytes (journal.settle) against its lane's cap
-(`journal_lane_max_mb`, a quarter of the total by default) and the total cap
-(`journal_max_mb`, 64 MiB); past the lane's cap its oldest entries are evicted, past the total
-the journals of the longest-idle lanes (their queues stay). Past `max_lanes` (1,000) lanes the
-longest-idle lane is dropped whole (its queue and counters too: it starts again from request
-0 if it comes back).
+Bounded (SPEC 8): a finished entry counts its bytes (journal_bounds.settle) against its lane's cap
+and the total cap (`config.journal_bounds`: journal_bounds.py owns the defaults, 64 MiB in
+all and a quarter of it per lane, and `--journal-max-mb` sets them); past the lane's cap its
+oldest entries are evicted, past the total the journals of the longest-idle lanes (their
+queues stay). Past `max_lanes` (1,000) lanes the longest-idle lane is dropped whole (its queue
+and counters too: it starts again from request 0 if it comes back).
 Every eviction is counted, and `GET /_mock/journal` reports the count.
 
 Scenarios are frozen, so handing them across threads is safe; every mutation of a lane happens
@@ -31,7 +34,9 @@ from typing import Any
 from mockserver.core.models import ModelCatalog
 from mockserver.core.scenario import Scenario
 from mockserver.transport.config import ServerConfig
-from mockserver.transport.journal import JournalEntry, settle
+from mockserver.transport.inspector.feed import JournalFeed
+from mockserver.transport.journal import JournalEntry
+from mockserver.transport.journal_bounds import settle
 from mockserver.transport.library import ScenarioLibrary
 
 __all__ = [
@@ -94,6 +99,7 @@ class ServerState:
 
     def __init__(self, config: ServerConfig, library: Iterable[Scenario] = ()) -> None:
         self.config = config
+        self.bounds = config.journal_bounds
         self.models = ModelCatalog(config.models)
         self.library = ScenarioLibrary()
         self.lock = threading.Lock()
@@ -106,6 +112,7 @@ class ServerState:
         self.journal_bytes = 0
         self.evicted = 0
         self._gone: OrderedDict[str, int] = OrderedDict()  # evicted lane -> its evictions
+        self.feed = JournalFeed()
         for scenario in library:
             self.add_library(scenario)
 
@@ -122,7 +129,7 @@ class ServerState:
             lanes.move_to_end(lane_id)
             return lane
         lane = lanes[lane_id] = Lane(lane_id, evicted=self._gone.pop(lane_id, 0))
-        while len(lanes) > self.config.max_lanes:
+        while len(lanes) > self.bounds.lanes:
             self._drop_lane(next(iter(lanes)))
         return lane
 
@@ -192,23 +199,23 @@ class ServerState:
         with self.lock:
             lane = self.lane(entry.lane)
             lane.journal.append(entry)
-            self._evict_journal(lane, len(lane.journal) - self.config.journal_limit)
+            self._evict_journal(lane, len(lane.journal) - self.bounds.lane_entries)
 
     def settle(self, entry: JournalEntry) -> None:
         """Count a finished entry's bytes and enforce the caps: the oldest entries of its lane
         past the lane's cap, then the journals of the longest-idle lanes past the total."""
         size = settle(entry)
-        config = self.config
+        bounds = self.bounds
         with self.lock:
             lane = self.lanes.get(entry.lane)
             if entry.evicted or lane is None:
                 return
             lane.bytes += size
             self.journal_bytes += size
-            cap = config.journal_lane_bytes
+            cap = bounds.lane_bytes
             while lane.bytes > cap and len(lane.journal) > 1:
                 self._evict_journal(lane, 1)
-            total = config.journal_bytes
+            total = bounds.total_bytes
             for idle in list(self.lanes.values()):  # the longest idle first
                 if self.journal_bytes <= total:
                     break

@@ -39,7 +39,8 @@ from mockserver.transport import chaos
 from mockserver.transport._internals import drop
 from mockserver.transport.choose import Choice, choose
 from mockserver.transport.faillog import log_failure
-from mockserver.transport.journal import JournalEntry, keep_ws_message
+from mockserver.transport.journal import JournalEntry
+from mockserver.transport.journal_bounds import keep_ws_message
 from mockserver.transport.routing import Route
 from mockserver.transport.ws_player import WsPlayer
 
@@ -75,12 +76,12 @@ class _Choice:
         return self.base.faults
 
 
-def _choose(
+async def _choose(
     app: Any, route: Route, headers: dict[str, str], model: str | None, index: int
 ) -> _Choice:
     config = app.state.config
-    base = choose(
-        app.state, route, headers, model=model, index=index,
+    base = await choose(
+        app.state, app.lanes, route, headers, model=model, index=index,
         draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index, WS_CHAOS_POOL),
     )
     return _Choice(base=base, model=model)
@@ -131,10 +132,8 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
     subprotocols = tuple(scope.get("subprotocols") or ())
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     model = query.get("model", [None])[0] if protocol == "realtime" else None
-    index, number = state.next_request(route.lane)
-    entry = JournalEntry(index=number, method="GET", path=scope["path"], lane=route.lane,
-                         headers=headers, body=[])
-    state.record(entry)
+    entry = JournalEntry(index=-1, method="GET", path=scope["path"], lane=route.lane,
+                         headers=headers, body=[], protocol="ws")
     inbox: asyncio.Queue[Any] = asyncio.Queue(maxsize=64)
     pump = asyncio.ensure_future(_pump(receive, inbox))
     player = WsPlayer(scope, send)
@@ -143,7 +142,9 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
     try:
         await inbox.get()  # websocket.connect
         try:
-            choice = _choose(app, route, headers, model, index)
+            index, entry.index = await app.lanes.next_request(route.lane)
+            await app.lanes.opened(entry)
+            choice = await _choose(app, route, headers, model, index)
             setup, script = _setup(app, protocol, choice, route, headers, subprotocols, model,
                                    index)
             session = WsSession(setup, faults=choice.faults, script=script,
@@ -155,6 +156,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         entry.scenario, entry.faults = choice.name, tuple(f.spec() for f in choice.faults)
         player.faults = "; ".join(entry.faults)
         entry.status = next((op.status for op in ops if isinstance(op, Deny)), 101)
+        state.feed.publish("start", entry)
         await player.play(ops)
         while session is not None and not session.closed:
             message = await inbox.get()
@@ -168,7 +170,7 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
             size = len(data) if isinstance(data, bytes) or data.isascii() else len(data.encode())
             keep_ws_message(entry, _client_message(data), size, data)
             answer = session.stream(data)
-            _account_uses(app, route, choice, session)
+            await _account_uses(app, route, choice, session)
             await player.play(answer)
     except OSError:  # uvicorn's ClientDisconnected, or the transport went away mid-send
         player.outcome = "client_disconnected"
@@ -183,7 +185,9 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         if session is not None:
             entry.error = entry.error or ("; ".join(session.failures) or None)
         entry.status, entry.outcome, entry.bytes_sent = player.status, player.outcome, player.sent
-        state.settle(entry)
+        if entry.index >= 0:
+            await app.lanes.closed(entry)  # in process: settled against the journal's caps
+        state.feed.publish("end", entry)
         app.log_line(entry)
 
 
@@ -196,7 +200,7 @@ async def _close_after_bug(send: Any, scope: dict[str, Any]) -> None:
         await drop(scope)
 
 
-def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -> None:
+async def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -> None:
     """Each further `sequence` response used on the connection takes one more use of the
     queued scenario, as soon as the request that uses it arrives."""
     scenario = choice.scenario
@@ -205,8 +209,8 @@ def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -
     requests = int(getattr(session.protocol, "requests", 0))
     wanted = min(requests, len(scenario.responses) - choice.use)
     while choice.accounted < wanted:
-        peeked = app.state.take(route.lane, route.path, choice.model, peek=True)
+        peeked = await app.lanes.take(route.lane, route.path, choice.model, peek=True)
         if peeked is None or peeked[0] is not scenario:
             return
-        app.state.take(route.lane, route.path, choice.model)
+        await app.lanes.take(route.lane, route.path, choice.model)
         choice.accounted += 1

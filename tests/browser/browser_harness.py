@@ -10,37 +10,17 @@ thread keeps that mark there; the main thread only submits calls and waits, each
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-__all__ = ["WAIT_MS", "CHROMIUM_ARGS", "chromium_path", "BrowserThread", "ChatPage"]
+from tools.chromium import CHROMIUM_ARGS
+
+__all__ = ["WAIT_MS", "BrowserThread", "ChatPage"]
 
 T = TypeVar("T")
 WAIT_MS = 10_000
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    """Where Debian's chromium is: ``MOCKSERVER_CHROMIUM``, else PATH, else /usr/bin."""
-    explicit = os.environ.get("MOCKSERVER_CHROMIUM")
-    if explicit:
-        return explicit
-    return shutil.which("chromium") or (
-        "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
-    )
 
 
 class BrowserThread:

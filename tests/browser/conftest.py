@@ -19,19 +19,15 @@ Every wait is bounded by ``WAIT_MS``.
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_harness import WAIT_MS, BrowserThread, ChatPage, chromium_path
+from browser_harness import WAIT_MS, BrowserThread, ChatPage
 
-WEB_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "web"
+from tools.chromium import chromium_path, static_origin
 
 
 def _unavailable(reason: str) -> None:
@@ -62,31 +58,11 @@ def browser() -> Iterator[BrowserThread]:
         handle.close()
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without request logging and without caching."""
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def web_origin() -> Iterator[str]:
     """A second loopback origin serving fixtures/web (the example page), stopped at teardown."""
-    handler = functools.partial(_QuietHandler, directory=str(WEB_ROOT))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="web-origin", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with static_origin() as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")

@@ -43,7 +43,10 @@ def test_serve_port_0_streams_logs_and_exits_cleanly_on_ctrl_c() -> None:
 def _drive_serve(proc: subprocess.Popen[str]) -> None:
     try:
         first = read_line(proc)
-        match = re.fullmatch(r"mockserver listening on (http://127\.0\.0\.1:(\d+))", first)
+        match = re.fullmatch(
+            r"mockserver listening on (http://127\.0\.0\.1:(\d+)) "
+            r"\(inspector: http://127\.0\.0\.1:\2/_mock/ui\)", first
+        )
         assert match, first
         client = openai.OpenAI(
             base_url=match.group(1) + "/v1", api_key="x", max_retries=0, timeout=10

@@ -1,6 +1,7 @@
 """`mockserver serve` stops within 2 s of SIGTERM or Ctrl-C whatever is in flight (SPEC 8):
-a stalled stream, a silent connection, a slowloris connection and an idle WebSocket, all
-held open by a real subprocess while the signal arrives."""
+a stalled stream, a silent connection, a slowloris connection, an idle WebSocket and the
+inspector's event stream, all held open by a real subprocess while the signal arrives; as one
+process and as a supervisor of two workers."""
 
 from __future__ import annotations
 
@@ -26,13 +27,14 @@ def _request(fault: str) -> bytes:
             + BODY)
 
 
-@pytest.fixture
-def serve() -> Iterator[tuple[subprocess.Popen[str], int]]:
-    with subprocess.Popen(CMD, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+@pytest.fixture(params=[[], ["--workers", "2"]], ids=["one process", "2 workers"])
+def serve(request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    cmd = CMD + request.param
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         try:
             assert proc.stdout is not None
             line = proc.stdout.readline().strip()  # bounded: the process prints it or exits
-            match = re.fullmatch(r"mockserver listening on http://127\.0\.0\.1:(\d+)", line)
+            match = re.match(r"mockserver listening on http://127\.0\.0\.1:(\d+)", line)
             assert match, (line, proc.poll())
             yield proc, int(match.group(1))
         finally:
@@ -60,6 +62,10 @@ def _hold_everything_open(port: int) -> list[socket.socket]:
                      + b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
     assert upgraded.recv(4096).startswith(b"HTTP/1.1 101")
     held.append(upgraded)
+    events = socket.create_connection(("127.0.0.1", port), timeout=10)
+    events.sendall(b"GET /_mock/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert events.recv(4096).startswith(b"HTTP/1.1 200")
+    held.append(events)
     time.sleep(0.3)  # let the server take the silent request in
     return held
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.errors import FaultSpecError
-from mockserver.faults import Fault, make_fault, parse_faults, registry
+from mockserver.faults import LAYERS, Fault, make_fault, parse_faults, registry
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_canonical_spec_round_trips(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(registry()))
 def test_every_fault_docstring_opens_with_the_client_symptom(name: str) -> None:
     cls: type[Fault] = registry()[name]
-    assert cls.layer in ("sse", "payload", "http", "tcp", "ws", "cors")
+    assert cls.layer in LAYERS
     assert len(cls.symptom()) > 40
 
 

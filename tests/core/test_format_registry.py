@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.core.events import Event
-from mockserver.core.formats import FORMATS, JSON, SSE, RoutePattern
+from mockserver.core.formats import FORMATS, JSON, SSE, Format, Framing, RoutePattern
 from mockserver.core.request import RequestView
 from mockserver.faults import LAYERS, registry
 from mockserver.sse import encode_event
@@ -49,8 +49,10 @@ def test_every_format_loads_its_renderer_and_declares_known_fault_layers():
         if fmt.framing is SSE:
             assert render.view and render.events and render.body, name
             assert fmt.stream_content_type == "text/event-stream; charset=utf-8"
+        elif fmt.framing.encode is not None:  # another stream framing (AWS event stream, ...)
+            assert render.view and render.events and render.body, name
         else:
-            assert fmt.framing is JSON and fmt.framing.encode is None, name
+            assert fmt.framing is JSON, name
 
 
 def test_sse_framing_encodes_an_event_as_the_sse_encoder_does():
@@ -65,3 +67,12 @@ def test_chaos_draws_only_faults_whose_layer_applies_to_the_format():
                           for s in stream)
     assert not any(registry()[s.split("(")[0]].layer == "sse" for s in stream)
     assert pool_for(RequestView(api="embeddings", path="/v1/embeddings")) == PLAIN_POOL
+
+
+def test_chaos_draws_only_faults_that_act_on_the_formats_framing(monkeypatch):
+    ndjson = Framing("ndjson", "application/x-ndjson", lambda e: (e.data or "").encode() + b"\n")
+    monkeypatch.setitem(FORMATS, "fake", Format("fake", (RoutePattern("/fake"),), ndjson, "chat"))
+    names = {s.split("(")[0] for s in pool_for(RequestView(api="fake", path="/fake", stream=True))}
+    assert {"split", "close", "stall", "status"} <= names  # transport faults: any framing
+    assert not names & {"bom", "line_endings", "keepalive"}  # SSE syntax
+    assert "malformed_json" in names  # one bad JSON event: any stream of JSON events

@@ -4,15 +4,19 @@ Shared by the property suite (tests/hostile/test_hostile_property.py, a few hund
 in CI) and the long run (benchmarks/bench_hostile.py, >= 10,000 inputs):
 
     http_inputs()    a request to any API route of the format registry (so a provider
-                     added later is fuzzed for free), with any method, lane or scenario
-                     prefix, headers and a body that is valid, nearly valid or hostile
+                     added later is fuzzed for free: Gemini, Ollama, Cohere, Bedrock and
+                     Azure are), its path parameters filled with a known model, a
+                     provider's own id or an unknown one, with any method, lane or scenario
+                     prefix, headers and a body that is valid, nearly valid or hostile, shaped
+                     like an OpenAI, Gemini or Bedrock request
     admin_inputs()   a request to /_mock/: JSON and YAML scenario documents (bombs too),
                      unknown endpoints and methods, odd query strings
     ws_inputs()      a WebSocket session on /v1/ws/chat, /v1/realtime or /v1/responses:
                      a few text or binary messages, hostile ones among them
 
     send_http / send_ws  -> Verdict: "ok", or what went wrong ("5xx", "hang", "drop",
-                            "no close frame", "journal")
+                            "no close frame", "journal", "shape": an error that is not in
+                            its route's own error shape, `shape_problem`)
 
 A 5xx or a cut connection counts only when nothing asked for it: a valid `X-Mock-Fault`
 or a named library scenario may ask for errors, so those inputs are judged on hangs and
@@ -24,16 +28,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from hypothesis import strategies as st
 
-from mockserver.core.formats import FORMATS
+from mockserver.core.formats import FORMATS, RoutePattern
 from mockserver.core.models import ModelCatalog
+from mockserver.transport.routing import api_route, parse_route
 
 __all__ = [
     "HttpInput", "WsInput", "Verdict", "http_inputs", "admin_inputs", "ws_inputs",
-    "send_http", "send_ws", "journal_ok", "bodies",
+    "send_http", "send_ws", "journal_ok", "bodies", "shape_problem", "ROUTES",
 ]
 
 MODELS = sorted(info.id for info in ModelCatalog().listed())
@@ -51,7 +57,15 @@ FIELDS = ["temperature", "top_p", "n", "max_tokens", "max_completion_tokens", "s
           "stream_options", "tools", "tool_choice", "input", "prompt", "messages", "system",
           "max_output_tokens", "metadata", "response_format", "encoding_format", "dimensions",
           "seed", "user", "instructions", "logprobs", "top_logprobs", "presence_penalty",
-          "parallel_tool_calls", "store", "previous_response_id", "model"]
+          "parallel_tool_calls", "store", "previous_response_id", "model",
+          # the providers' own fields: Gemini, Ollama, Bedrock, Cohere, Azure
+          "contents", "generationConfig", "systemInstruction", "safetySettings", "options",
+          "format", "keep_alive", "raw", "images", "think", "inferenceConfig", "toolConfig",
+          "anthropic_version", "additionalModelRequestFields", "documents",
+          "citation_options", "data_sources"]
+#: path parameters: a known model, the providers' own usual ids, and one nobody serves
+PARAM_VALUES = ["gpt-4.1", "gemini-2.5-flash", "llama3.2", "command-a-03-2025",
+                "anthropic.claude-sonnet-4-5-20250929-v1:0", "no-such-model"]
 
 _leaves = (st.none() | st.booleans() | st.integers(min_value=-(10**40), max_value=10**40)
            | st.floats() | st.text(max_size=24))
@@ -74,8 +88,14 @@ def _shaped(draw: st.DrawFn) -> dict[str, Any]:
     """A body that looks like an API request, with any value in any known field."""
     body: dict[str, Any] = {"model": draw(st.sampled_from(MODELS) | st.text(max_size=12))}
     content = draw(st.text(max_size=40) | json_values)
-    body["messages"] = [{"role": draw(st.sampled_from(["user", "system", "assistant", "robot"])),
-                         "content": content}]
+    role = draw(st.sampled_from(["user", "system", "assistant", "model", "robot"]))
+    dialect = draw(st.sampled_from(["openai", "gemini", "bedrock"]))
+    if dialect == "gemini":  # generateContent: contents of parts
+        body["contents"] = [{"role": role, "parts": [{"text": content}]}]
+    elif dialect == "bedrock":  # Converse (and Anthropic on InvokeModel): content blocks
+        body["messages"] = [{"role": role, "content": [{"text": content}]}]
+    else:  # OpenAI, Anthropic Messages, Ollama, Cohere v2, Azure
+        body["messages"] = [{"role": role, "content": content}]
     body["input"] = draw(st.sampled_from(["hi", ["a", "b"], content]))
     body["prompt"] = content
     body["max_tokens"] = draw(st.integers(min_value=1, max_value=64))
@@ -124,17 +144,16 @@ class HttpInput:
     asked: bool = False
 
 
-def _route_paths() -> list[str]:
-    """Every API route of the format registry, path parameters filled in."""
-    paths = []
-    for fmt in FORMATS.values():
-        for route in fmt.routes:
-            path = route.pattern
-            while "{" in path:
-                start, end = path.index("{"), path.index("}")
-                path = path[:start] + "gpt-4.1" + path[end + 1:]
-            paths.append(path)
-    return paths
+#: every API route of the format registry
+ROUTES: list[RoutePattern] = [route for fmt in FORMATS.values() for route in fmt.routes]
+
+
+def _filled(pattern: str, value: str) -> str:
+    """The route's path with each parameter set to `value`."""
+    while "{" in pattern:
+        start, end = pattern.index("{"), pattern.index("}")
+        pattern = pattern[:start] + value + pattern[end + 1:]
+    return pattern
 
 
 def _fault_is_valid(spec: str) -> bool:
@@ -153,8 +172,11 @@ def http_inputs(draw: st.DrawFn, lanes: tuple[str, ...] = ("fuzz",)) -> HttpInpu
     """A request to an API route (or a near miss), as a fuzzer or a careless client sends it,
     on one of `lanes`."""
     lane = draw(st.sampled_from(lanes))
-    path = draw(st.sampled_from([*_route_paths(), "/v1/models/%ff", "/v1/nope", "/v1/",
-                                 "/v1/chat/completions/", "/v2/x", "/"]))
+    near_misses = ["/v1/models/%ff", "/v1/nope", "/v1/", "/v1/chat/completions/", "/v2/x", "/",
+                   "/api/", "/v1beta/models/x:nope", "/model//converse", "/openai/deployments/"]
+    route = draw(st.sampled_from(ROUTES) | st.none())
+    path = (_filled(route.pattern, draw(st.sampled_from(PARAM_VALUES))) if route is not None
+            else draw(st.sampled_from(near_misses)))
     asked = False
     scenario = draw(st.none() | st.sampled_from(SCENARIOS))
     if scenario is not None and draw(st.booleans()):
@@ -172,9 +194,12 @@ def http_inputs(draw: st.DrawFn, lanes: tuple[str, ...] = ("fuzz",)) -> HttpInpu
     if draw(st.booleans()):
         headers["origin"] = draw(st.sampled_from(["http://localhost:3000", "null", "é"]))
     method = draw(st.sampled_from(["POST"] * 6 + ["GET", "PUT", "DELETE", "OPTIONS", "PATCH"]))
-    path += draw(st.sampled_from(["", "", "?prompt=%ed%a0%80", "?model=%ff&prompt=%5B%5B",
-                                  "?include_usage=true&prompt=%00", "?stream=maybe"]))
-    return HttpInput(method, path, headers, draw(bodies()), lane, asked)
+    query = draw(st.sampled_from(["", "", "?prompt=%ed%a0%80", "?model=%ff&prompt=%5B%5B",
+                                  "?include_usage=true&prompt=%00", "?stream=maybe", "?alt=sse",
+                                  "?key=%ff", "?api-version=%00"]))
+    if path.startswith("/openai/") and draw(st.integers(0, 3)):  # Azure wants its api-version
+        query = "?api-version=2024-10-21" + ("&" + query[1:] if query else "")
+    return HttpInput(method, path + query, headers, draw(bodies()), lane, asked)
 
 
 @st.composite
@@ -280,6 +305,48 @@ def _refuse(name: str) -> Any:
     raise ValueError(f"{name} in the journal")
 
 
+#: the error shape of each format's routes (formats not named answer in OpenAI's)
+_SHAPES = {"messages": "anthropic", "gemini": "google", "gemini_models": "google",
+           "ollama": "ollama", "ollama_models": "ollama", "cohere": "cohere",
+           "bedrock_converse": "bedrock", "bedrock_invoke": "bedrock", "azure_chat": "azure",
+           "azure_completions": "azure", "azure_embeddings": "azure"}
+
+
+def _shape_of(path: str) -> str:
+    route = api_route(parse_route(unquote(urlsplit(path).path)).path)
+    return _SHAPES.get(route.format.name, "openai") if route is not None else "openai"
+
+
+def shape_problem(path: str, status: int, headers: httpx.Headers, content: bytes
+                  ) -> str | None:
+    """Why an error answer on an API route is not in that route's own error shape (the
+    provider's: OpenAI's `{"error": {message, type}}`, Azure's `{"error": {code, message}}`
+    (or OpenAI's, for the errors its model API raises), Anthropic's `{"type": "error"}`,
+    Google's `{"error": {code, message, status}}`, Ollama's `{"error": "..."}`, Cohere's
+    `{"message"}`, Bedrock's `{"message"}` with `x-amzn-errortype`), or None when it is."""
+    shape = _shape_of(path)
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return f"{shape} error expected, got {content[:120]!r}"
+    error = body.get("error") if isinstance(body, dict) else None
+    ok = {
+        "openai": isinstance(error, dict) and isinstance(error.get("message"), str)
+        and isinstance(error.get("type"), str),
+        "azure": isinstance(error, dict) and isinstance(error.get("message"), str)
+        and (isinstance(error.get("code"), str) or isinstance(error.get("type"), str)),
+        "anthropic": isinstance(body, dict) and body.get("type") == "error"
+        and isinstance(error, dict) and isinstance(error.get("message"), str),
+        "google": isinstance(error, dict) and error.get("code") == status
+        and isinstance(error.get("message"), str) and isinstance(error.get("status"), str),
+        "ollama": isinstance(body, dict) and set(body) == {"error"} and isinstance(error, str),
+        "cohere": isinstance(body, dict) and isinstance(body.get("message"), str),
+        "bedrock": isinstance(body, dict) and isinstance(body.get("message"), str)
+        and "x-amzn-errortype" in headers,
+    }[shape]
+    return None if ok else f"{shape} error expected, got {content[:200]!r}"
+
+
 def send_http(client: httpx.Client, base: str, item: HttpInput, *,
               admin: bool = False) -> Verdict:
     """Send one input and judge the answer, then the lane's journal."""
@@ -300,6 +367,10 @@ def send_http(client: httpx.Client, base: str, item: HttpInput, *,
         status = 0
     if status >= 500 and not item.asked:
         return Verdict("5xx", f"{item.method} {item.path} -> {status}: {reply.text[:300]}")
+    if 400 <= status < 500 and not (admin or item.asked or item.method == "OPTIONS"):
+        problem = shape_problem(item.path, status, reply.headers, reply.content)
+        if problem:
+            return Verdict("shape", f"{item.method} {item.path} -> {status}: {problem}")
     if admin and status and not reply.headers.get("content-type", "").startswith(
             "application/json"):
         return Verdict("5xx", f"admin answered {status} without JSON: {reply.text[:200]}")

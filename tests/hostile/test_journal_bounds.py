@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import weakref
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ from _hostile import strict_journal
 from websockets.asyncio.client import connect
 
 from mockserver import MockServer
-from mockserver.transport.journal import BODY_KEEP
+from mockserver.transport.journal_bounds import BODY_LIMIT
 
 
 def chat_body(size: int) -> bytes:
@@ -38,13 +39,19 @@ def test_a_large_body_is_kept_truncated_with_its_size_and_sha256(server: MockSer
     assert entry["body_truncated"] is True
     assert entry["body_size"] == len(body)
     assert entry["body_sha256"] == hashlib.sha256(body).hexdigest()
-    assert entry["body"] == body[:BODY_KEEP].decode()
+    assert entry["body"] == body[:BODY_LIMIT].decode()
     # the 300 KB answer (the default reply echoes the message) is kept as its transcript
     assert entry["sent"][0].startswith("START 200")
     assert len(entry["sent"]) <= 212 and server.requests("big-body")[0].plan is None
     (small,) = strict_journal(server.url, "small-body")["requests"]
     assert "body_truncated" not in small and small["body"]["model"] == "gpt-4.1"
     assert server.requests("small-body")[0].plan is not None  # small answers keep their plan
+    # the lane settled both entries as it closed them, and the inspector's feed can hold
+    # them by weak reference
+    for lane in ("big-body", "small-body"):
+        held = server.requests(lane)[0]
+        assert held.settled and held.size > 0
+        assert weakref.ref(held)() is held
 
 
 def test_the_lane_cap_evicts_its_oldest_entries_and_counts_them() -> None:
@@ -56,7 +63,7 @@ def test_the_lane_cap_evicts_its_oldest_entries_and_counts_them() -> None:
         assert journal["evicted"] == 12 - kept and kept >= 1
         assert [e["index"] for e in journal["requests"]] == list(range(12 - kept, 12))
         lane = server.state.lanes["busy"]
-        assert lane.bytes <= server.config.journal_lane_bytes
+        assert lane.bytes <= server.config.journal_bounds.lane_bytes
         assert strict_journal(server.url)["evicted"] == 12 - kept
         server.check()
 
@@ -73,7 +80,7 @@ def test_the_total_cap_evicts_the_longest_idle_lanes_first() -> None:
         assert kept[0] == 0 and kept[-1] == 3, kept
         assert kept == sorted(kept), kept  # the longest idle went first
         assert [k + e for k, e in zip(kept, evicted, strict=True)] == [3] * 6
-        assert server.state.journal_bytes <= server.config.journal_bytes
+        assert server.state.journal_bytes <= server.config.journal_bounds.total_bytes
         # the evicted lane still works: its queue and request counter were kept
         server.enqueue({"response": {"text": "queued"}}, lane="idle0")
         post(client, server, "idle0", chat_body(10))
@@ -125,5 +132,5 @@ async def test_websocket_messages_are_journaled_up_to_64_kib(server: MockServer)
     assert entry["body_truncated"] is True
     assert entry["body_size"] == len(big) + 32
     assert entry["body"][0] == {"type": "hello"}
-    assert entry["body"][1] == big[: BODY_KEEP - 16]
+    assert entry["body"][1] == big[: BODY_LIMIT - 16]
     assert len(entry["body"]) == 2

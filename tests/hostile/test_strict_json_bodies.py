@@ -15,8 +15,10 @@ import uuid
 import httpx
 import pytest
 from _hostile import assert_still_serving, strict_journal
+from hostile_inputs import shape_problem
 
 from mockserver import MockServer
+from mockserver.core.formats import FORMATS
 
 CHAT = b'{"model":"gpt-4.1","messages":[{"role":"user","content":"Hi"}]'
 
@@ -40,6 +42,37 @@ HOSTILE = {
     "deep_257": CHAT + b',"metadata":{"x":' + b"[" * 257 + b"]" * 257 + b"}}",
 }
 ROUTES = ["/chat/completions", "/completions", "/responses", "/embeddings"]
+#: the formats tested one by one above; every other POST route of the format registry
+#: (Gemini, Ollama, Cohere, Bedrock, Azure, and whatever provider is added later) is tested
+#: from the registry below
+_OWN_TESTS = {"chat", "completions", "responses", "embeddings", "messages"}
+#: a model id for the routes that name one in their path
+_PATH_MODELS = {"gemini": "gemini-2.5-flash", "bedrock_converse":
+                "anthropic.claude-sonnet-4-5-20250929-v1:0", "bedrock_invoke":
+                "anthropic.claude-sonnet-4-5-20250929-v1:0"}
+#: what each provider calls a malformed request (Azure and the formats not named: OpenAI's)
+_INVALID = {"gemini": ("status", "INVALID_ARGUMENT"), "bedrock_converse": ("header",
+            "ValidationException"), "bedrock_invoke": ("header", "ValidationException")}
+
+
+def _provider_paths() -> list[tuple[str, str]]:
+    """(format name, path) of every provider POST route, its path parameters filled in."""
+    found = []
+    for fmt in FORMATS.values():
+        for route in fmt.routes:
+            if fmt.name in _OWN_TESTS or "POST" not in route.methods:
+                continue
+            path = route.pattern
+            while "{" in path:
+                start, end = path.index("{"), path.index("}")
+                path = path[:start] + _PATH_MODELS.get(fmt.name, "gpt-4.1") + path[end + 1:]
+            if path.startswith("/openai/"):  # Azure answers 404 without its api-version
+                path += "?api-version=2024-10-21"
+            found.append((fmt.name, path))
+    return found
+
+
+PROVIDER_PATHS = _provider_paths()
 
 
 @pytest.fixture
@@ -76,6 +109,35 @@ def test_anthropic_messages_refuses_non_strict_json_in_anthropic_shape(
             assert reply.json()["type"] == "error"
             assert reply.json()["error"]["type"] == "invalid_request_error"
     assert len(strict_journal(server.url, lane)["requests"]) == len(HOSTILE)
+
+
+def test_the_registry_has_provider_routes_to_test() -> None:
+    names = {name for name, _ in PROVIDER_PATHS}
+    assert {"gemini", "ollama", "cohere", "bedrock_converse", "bedrock_invoke",
+            "azure_chat"} <= names, names
+
+
+@pytest.mark.parametrize(("fmt", "path"), PROVIDER_PATHS, ids=[p for _, p in PROVIDER_PATHS])
+def test_provider_routes_refuse_non_strict_json_with_400_in_their_own_shape(
+    server: MockServer, lane: str, fmt: str, path: str
+) -> None:
+    url = f"{server.url}/lane/{lane}{path}"
+    with httpx.Client(timeout=10, headers={"content-type": "application/json"}) as client:
+        for name, body in HOSTILE.items():
+            reply = client.post(url, content=body)
+            assert reply.status_code == 400, (name, reply.text[:300])
+            problem = shape_problem(path, 400, reply.headers, reply.content)
+            assert problem is None, (name, problem)
+            where, invalid = _INVALID.get(fmt, ("", ""))
+            if where == "status":
+                assert reply.json()["error"]["status"] == invalid, name
+            elif where == "header":
+                assert reply.headers["x-amzn-errortype"].startswith(invalid), name
+            elif fmt.startswith("azure"):
+                assert reply.json()["error"]["type"] == "invalid_request_error", name
+    journal = strict_journal(server.url, lane)
+    assert [e["status"] for e in journal["requests"]] == [400] * len(HOSTILE)
+    assert_still_serving(server)
 
 
 def test_a_body_256_levels_deep_is_accepted(server: MockServer, lane: str) -> None:

@@ -4,7 +4,7 @@ table's measured part) agree with a fresh measurement of the pinned clients.
 Why a test: the claims about what each client does are generated from measurement; when a
 pinned client, Chromium or mockserver itself changes behaviour, this fails with the cells
 that moved and the command that regenerates them (`python -m tools.outcomes measure`). It
-runs the whole matrix (12 clients, every fault) over real sockets against a real
+runs the whole matrix (18 clients, every fault) over real sockets against a real
 mockserver, as a subprocess bounded in time.
 """
 

@@ -108,15 +108,15 @@ def test_all_faults_cover_http_observable_layers_with_runnable_specs():
 
     specs = all_fault_specs()
     layers = {type(parse_faults(s)[0]).layer for s in specs}
-    assert layers <= {"sse", "payload", "http", "tcp"}
+    assert layers <= {"sse", "payload", "http", "tcp", "eventstream"}
     names = {parse_faults(s)[0].name for s in specs}
     assert {"close", "missing_done", "status"} <= names
     assert not any(cls.layer in ("ws", "cors") and n in names for n, cls in registry().items())
 
 
 @pytest.mark.parametrize("path", ["report.txt", "report"])
-def test_report_path_must_be_markdown_or_json(suite, path):
+def test_report_path_must_be_markdown_json_or_html(suite, path):
     suite.makepyfile("def test_x():\n    pass\n")
     result = suite.runpytest_inprocess(f"--mockserver-report={path}")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*give a path ending in .md or .json*"])
+    result.stderr.fnmatch_lines(["*give a path ending in .md, .json or .html*"])

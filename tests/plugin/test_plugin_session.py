@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 
+from test_plugin_report_html import report_data
+
 XDIST_SUITE = """
 import json, os, pathlib
 import pytest
@@ -29,6 +31,10 @@ def test_isolated(mockserver, make_mockserver, n, pytestconfig):
 
 def test_matrix_travels_to_the_controller(mockserver):
     mockserver.resilience(naive_chat, faults=["close(after=2, mode=clean)"])
+
+def test_failure_travels_to_the_controller(mockserver):
+    mockserver.stream("Hello there, world", faults=["close(after=2, mode=reset)"])
+    naive_chat(mockserver.base_url)  # raises: the stream is reset after two events
 """
 
 
@@ -40,12 +46,22 @@ def _port_is_closed(port: int) -> bool:
 
 def test_xdist_workers_each_run_a_server_and_lanes_isolate_tests(suite):
     suite.makepyfile(XDIST_SUITE)
-    result = suite.runpytest_subprocess("-n", "2", "-p", "xdist", timeout=240)
-    result.assert_outcomes(passed=13)
+    report = suite.path / "report.html"
+    result = suite.runpytest_subprocess("-n", "2", "-p", "xdist", f"--mockserver-report={report}",
+                                        timeout=240)
+    result.assert_outcomes(passed=13, failed=1)
     result.stdout.fnmatch_lines([
         "*= mockserver resilience matrix =*",
         "*::test_matrix_travels_to_the_controller [[]naive_chat]: 1 ok, 1 silent_truncation",
     ])
+    # the HTML report: the matrix and the failing stream's timeline came from the workers
+    data = report_data(report)
+    assert data["matrix"]["faults"] == ["(none)", "close(after=2, mode=clean)"]
+    (failing,) = data["tests"]
+    assert failing["nodeid"].endswith("::test_failure_travels_to_the_controller")
+    (request,) = data["requests"]
+    assert request["outcome"] == "reset" and request["timeline"]["measured"] is True
+    assert request["timeline"]["ops"][-1]["mode"] == "reset"
     ports = {}
     for path in suite.path.glob("ports-gw*.txt"):
         ports[path.stem] = set(path.read_text().split())
@@ -125,8 +141,10 @@ def test_mockserver_url_uses_an_already_running_server(suite):
             assert False
         """
     )
+    report = suite.path / "report.html"
     with MockServer() as server:
-        result = suite.runpytest_inprocess(f"--mockserver-url={server.url}")
+        result = suite.runpytest_inprocess(f"--mockserver-url={server.url}",
+                                           f"--mockserver-report={report}")
         lanes_left = dict(server.state.lanes)
     result.assert_outcomes(passed=2, failed=1, errors=1)  # test_scripted: its sequence unused
     result.stdout.fnmatch_lines([
@@ -136,3 +154,9 @@ def test_mockserver_url_uses_an_already_running_server(suite):
         "     WRITE *B b'{\"id\":\"chatcmpl-*",  # the admin journal abbreviates writes
     ])
     assert lanes_left == {}  # every test freed its lane on the shared server
+    # the HTML report: the remote journal's timelines (planned: nothing watched the server)
+    failing = [t for t in report_data(report)["requests"] if t["test"].endswith("_remote")]
+    timelines = {t["test"].rpartition("::")[2]: t["timeline"] for t in failing}
+    assert timelines["test_failing_remote"]["measured"] is False
+    assert [op["op"] for op in timelines["test_failing_remote"]["ops"]] == [
+        "start", "write", "close"]

@@ -44,6 +44,10 @@ def test_catalog_lists_every_fault_and_the_library(http):
     assert {f["name"] for f in catalog["faults"]} == set(registry())
     close = next(f for f in catalog["faults"] if f["name"] == "close")
     assert close["layer"] == "tcp" and close["symptom"]
+    framings = {f["name"]: f["framings"] for f in catalog["faults"]}
+    assert framings["close"] == ["aws_eventstream", "json", "ndjson", "sse"]  # any HTTP answer
+    assert framings["split"] == ["aws_eventstream", "ndjson", "sse"]  # any stream's bytes
+    assert framings["bom"] == ["sse"] and framings["ws_close"] == ["ws"]
     assert {"name": "mode", "type": "choice", "choices": ["clean", "abrupt", "reset"],
             "default": "abrupt"} in close["params"]
     names = {s["name"] for s in catalog["scenarios"]}

@@ -19,22 +19,12 @@ browser for both clients, one context per client, each case in its own page, a f
 from __future__ import annotations
 
 import asyncio
-import functools
-import os
-import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-__all__ = ["BROWSER_CLIENTS", "chromium_path", "run_browser_clients"]
+from tools.chromium import CHROMIUM_ARGS, chromium_path, static_origin
 
-WEB_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "web"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+__all__ = ["BROWSER_CLIENTS", "run_browser_clients"]
+
 BROWSER_CLIENTS = ("chromium-fetch", "chromium-eventsource")
 
 FETCH_JS = """async ({url, deadline}) => {
@@ -109,36 +99,6 @@ EVENTSOURCE_JS = """({url, deadline}) => new Promise((resolve) => {
 })"""
 
 
-def chromium_path() -> str | None:
-    """Debian's chromium: ``MOCKSERVER_CHROMIUM``, else PATH, else /usr/bin/chromium."""
-    explicit = os.environ.get("MOCKSERVER_CHROMIUM")
-    if explicit:
-        return explicit
-    return shutil.which("chromium") or (
-        "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
-    )
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def _web_origin() -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(WEB_ROOT))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="outcomes-web", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
 async def _run_client(browser: Any, origin: str, script: str, cases: list[dict[str, Any]],
                       deadline: float, concurrency: int) -> dict[str, Any]:
     context = await browser.new_context()
@@ -181,7 +141,7 @@ async def _run_all(jobs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
     async with async_playwright() as manager:
         browser = await manager.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         try:
-            with _web_origin() as origin:
+            with static_origin(name="outcomes-web") as origin:
                 runs = {
                     client: _run_client(browser, origin, scripts[client], job["cases"],
                                         job["deadline"], job.get("concurrency", 4))

@@ -5,7 +5,8 @@ and the settings every client shares.
             durations shortened or lengthened to fit the run (OVERRIDES), plus a few variants
             of faults whose modes differ for clients (VARIANTS); `(none)` is the baseline
     client  name, how it runs (python worker, node driver, browser), the protocol it speaks
-            (chat SSE, Anthropic Messages SSE, WebSocket chat), the label used in tables
+            (chat SSE, Anthropic Messages SSE, WebSocket chat, Bedrock's AWS event stream,
+            Azure OpenAI's SSE), the label used in tables
 
 Settings: every client gets no retries and its own timeout option set to CLIENT_TIMEOUT_S
 (where it has one); an attempt still running after DEADLINE_S is a `hang`. Faults that hold the
@@ -71,7 +72,7 @@ class Case:
 class Client:
     name: str
     runner: str  # python | node | browser
-    protocol: str  # chat | messages | ws
+    protocol: str  # chat | messages | ws | bedrock (AWS event stream) | azure
     label: str  # short name in tables
     node_client: str = ""  # the driver's client name for node clients
 
@@ -80,6 +81,9 @@ CLIENTS: tuple[Client, ...] = (
     Client("openai-python", "python", "chat", "openai-python"),
     Client("openai-python-async", "python", "chat", "openai-python async"),
     Client("anthropic-python", "python", "messages", "anthropic"),
+    Client("google-genai", "python", "gemini", "google-genai"),
+    Client("ollama-python", "python", "ollama", "ollama-python"),
+    Client("cohere-python", "python", "cohere", "cohere"),
     Client("httpx-sse", "python", "chat", "httpx-sse"),
     Client("langchain-openai", "python", "chat", "langchain-openai"),
     Client("pydantic-ai", "python", "chat", "pydantic-ai"),
@@ -89,11 +93,14 @@ CLIENTS: tuple[Client, ...] = (
     Client("chromium-fetch", "browser", "chat", "Chromium fetch"),
     Client("chromium-eventsource", "browser", "chat", "Chromium EventSource"),
     Client("websockets", "python", "ws", "websockets"),
+    Client("boto3-bedrock", "python", "bedrock", "boto3 (Bedrock)"),
+    Client("anthropic-bedrock", "python", "bedrock", "AnthropicBedrock"),
+    Client("azure-openai", "python", "azure", "openai AzureOpenAI"),
 )
 
 #: the clients whose outcomes the README's fault table shows (the full table is docs/clients.md)
 README_CLIENTS = ("openai-python", "anthropic-python", "httpx-sse", "openai-node",
-                  "chromium-fetch", "websockets")
+                  "chromium-fetch", "websockets", "boto3-bedrock")
 
 
 def cases() -> list[Case]:

@@ -15,9 +15,19 @@
       view          (path, body, path params) -> RequestView: validation, model, stream flag
       events        (content, request, seed, model) -> Events of a streamed answer
       body          (content, request, seed, model) -> the non-stream JSON body
+      listing       (method, path, path params, body, model catalog) -> the JSON answer of a
+                    route that lists or describes models (Gemini's models, Ollama's tags/show)
+      json_text     (value) -> how the provider writes a JSON body (None: compact, OpenAI's)
       error_body    (status, message, type, code, param, request id) -> the error JSON
       headers       (base headers, is_error) -> the format's own headers (None: OpenAI's)
       error_event   (shape, at, events before) -> the in-stream error event (`error_event`)
+      gate          (api key, request headers, query) -> None or raise: the provider's own
+                    authentication and required query parameters, before the body is read
+      model_info    (model id) -> ModelInfo | None: the provider's own model ids, accepted
+                    besides the known models (SPEC 2.1, `--models`)
+      unknown_model (model id) -> the provider's own error for a model it does not know
+      error_headers (status, error type) -> extra headers of an error answer
+      sample        (model, message, stream) -> a typical request body (`mockserver play`)
 """
 
 from __future__ import annotations
@@ -31,7 +41,9 @@ from typing import Any, Literal
 
 from mockserver.core.content import Content
 from mockserver.core.events import Event
+from mockserver.core.models import ModelInfo
 from mockserver.core.request import RequestView
+from mockserver.errors import ApiError
 from mockserver.sse.encoder import encode_event
 
 __all__ = [
@@ -42,9 +54,16 @@ __all__ = [
 ViewFn = Callable[[str, Mapping[str, Any], Mapping[str, str]], RequestView]
 EventsFn = Callable[[Content, RequestView, int, str], Iterable[Event]]
 BodyFn = Callable[[Content, RequestView, int, str], dict[str, Any]]
+ListingFn = Callable[[str, str, Mapping[str, str], Mapping[str, Any], Any], Any]
+JsonTextFn = Callable[[Any], str]
 ErrorFn = Callable[[int, str, str, str | None, str | None, str], dict[str, Any]]
 HeadersFn = Callable[[list[tuple[str, str]], bool], list[tuple[str, str]]]
 ErrorEventFn = Callable[[str, int, list[Event]], Event]
+GateFn = Callable[[str | None, Mapping[str, str], Mapping[str, str]], None]
+ModelInfoFn = Callable[[str], ModelInfo | None]
+UnknownModelFn = Callable[[str], ApiError]
+ErrorHeadersFn = Callable[[int, str], list[tuple[str, str]]]
+SampleFn = Callable[[str, str, bool], dict[str, Any]]
 
 #: the layers whose faults change something on an HTTP stream format, and on a JSON-only one
 STREAM_LAYERS = frozenset({"sse", "payload", "http", "tcp", "cors"})
@@ -110,9 +129,16 @@ class Renderer:
     view: ViewFn | None = None
     events: EventsFn | None = None
     body: BodyFn | None = None
+    listing: ListingFn | None = None
+    json_text: JsonTextFn | None = None
     error_body: ErrorFn = openai_error_body
     headers: HeadersFn | None = None
     error_event: ErrorEventFn | None = None
+    gate: GateFn | None = None
+    model_info: ModelInfoFn | None = None
+    unknown_model: UnknownModelFn | None = None
+    error_headers: ErrorHeadersFn | None = None
+    sample: SampleFn | None = None
 
     def adapt_headers(self, headers: list[tuple[str, str]], *, error: bool = False
                       ) -> list[tuple[str, str]]:

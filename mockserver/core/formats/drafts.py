@@ -7,6 +7,7 @@ errors in the route's own error shape (the wording and types of OpenAI's default
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from mockserver.core.draft import Draft
@@ -90,7 +91,11 @@ def compile_error(error: ErrorReply, request: RequestView, seed: int) -> Draft:
     headers = fmt.adapt_headers(
         base_headers(ids, "application/json; charset=utf-8", error=True), error=True
     )
+    if fmt.error_headers is not None:  # e.g. Bedrock's x-amzn-errortype
+        headers += fmt.error_headers(error.status, error.type or default_error_type(error.status))
     draft = Draft(status=error.status, headers=headers, body=dumps(body).encode(), fmt=request.api)
+    if fmt.json_text is not None:  # the provider's own JSON layout (Gemini's is indented)
+        draft.body = fmt.json_text(body).encode()
     for name, value in error.headers:
         draft.set_header(name, value)
     return draft
@@ -100,11 +105,13 @@ def compile_json(body: Any, *, status: int = 200, seed: int = 0, api: str = "jso
     """The draft of a plain JSON answer (models, embeddings, non-stream completions)."""
     ids = Ids(seed)
     headers = base_headers(ids, "application/json")
+    text: Callable[[Any], str] = dumps
     if api in FORMATS:
         headers = FORMATS[api].renderer.adapt_headers(headers)
+        text = FORMATS[api].renderer.json_text or dumps
     return Draft(
         status=status,
         headers=headers,
-        body=dumps(body).encode(),
+        body=text(body).encode(),
         fmt=api,
     )

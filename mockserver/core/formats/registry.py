@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import mockserver.core.formats.lines as lines
 from mockserver.core.formats.base import JSON, JSON_LAYERS, SSE, Format, RoutePattern
+from mockserver.core.formats.eventstream import AWS_EVENTSTREAM, EVENTSTREAM_LAYERS
 from mockserver.core.request import RequestView
 
 __all__ = ["FORMATS", "view_for"]
@@ -22,11 +24,38 @@ _ALL = (
     Format("completions", (RoutePattern("/v1/completions"),), SSE, "completions"),
     Format("responses", (RoutePattern("/v1/responses"),), SSE, "responses"),
     Format("messages", (RoutePattern("/v1/messages"),), SSE, "anthropic"),
+    # Gemini: /v1beta and /v1 (google-genai 3 defaults to v1), before OpenAI's /v1/models/...
+    Format("gemini", tuple(RoutePattern(f"/{v}/models/{{model}}:{m}") for v in ("v1beta", "v1")
+                           for m in ("generateContent", "streamGenerateContent")),
+           lines.GEMINI_SSE, "gemini"),
+    Format("gemini_models", (RoutePattern("/v1beta/models", ("GET",)),
+                             RoutePattern("/v1beta/models/{model}", ("GET",))),
+           JSON, "gemini:MODELS", JSON_LAYERS),
+    Format("ollama", (RoutePattern("/api/chat"), RoutePattern("/api/generate")),
+           lines.NDJSON, "ollama"),
+    Format("ollama_models", (RoutePattern("/api/tags", ("GET",)), RoutePattern("/api/show")),
+           JSON, "ollama:MODELS", JSON_LAYERS),
+    Format("cohere", (RoutePattern("/v2/chat"),), SSE, "cohere"),
     Format("embeddings", (RoutePattern("/v1/embeddings"),), JSON, "embeddings_models:EMBEDDINGS",
            JSON_LAYERS),
     Format("models", (RoutePattern("/v1/models", ("GET",)),
                       RoutePattern("/v1/models/{model:path}", ("GET", "DELETE"))),
            JSON, "embeddings_models:MODELS", JSON_LAYERS),
+    # Bedrock Runtime: the model id is in the path (an ARN may hold slashes); the route says
+    # whether it streams
+    Format("bedrock_converse", (RoutePattern("/model/{modelId:path}/converse"),
+                                RoutePattern("/model/{modelId:path}/converse-stream")),
+           AWS_EVENTSTREAM, "bedrock_converse", EVENTSTREAM_LAYERS),
+    Format("bedrock_invoke", (RoutePattern("/model/{modelId:path}/invoke"),
+                              RoutePattern("/model/{modelId:path}/invoke-with-response-stream")),
+           AWS_EVENTSTREAM, "bedrock_invoke", EVENTSTREAM_LAYERS),
+    # Azure OpenAI: the deployment in the path is the model; `?api-version=` is required
+    Format("azure_chat", (RoutePattern("/openai/deployments/{deployment}/chat/completions"),),
+           SSE, "azure_openai:CHAT"),
+    Format("azure_completions", (RoutePattern("/openai/deployments/{deployment}/completions"),),
+           SSE, "azure_openai:COMPLETIONS"),
+    Format("azure_embeddings", (RoutePattern("/openai/deployments/{deployment}/embeddings"),),
+           JSON, "azure_openai:EMBEDDINGS", JSON_LAYERS),
 )
 
 #: format name -> Format
