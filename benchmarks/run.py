@@ -41,6 +41,7 @@ REGISTRY: dict[str, str] = {
     "fuzz": "script:bench_fuzz.py",  # (7) check_sse_parser examples/s (fuzzing engineer)
     "hostile": "bench_hostile",  # (9) 10,000 hostile inputs; RSS under 5,000 lanes, 1 MB bodies
     "workers": "bench_workers",  # (10) events/s for 1, 2, 4 workers; Redis vs in-process state
+    "proxy": "bench_proxy",      # (11) `serve --upstream`: ms added before the first byte
 }
 PEERS = "bench_peers"            # (8) only with --peers
 

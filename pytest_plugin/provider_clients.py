@@ -31,7 +31,7 @@ def google_client(ms: Any, **kw: Any) -> Any:
     options = {"base_url": ms.url, "client_args": {"verify": ssl},
                "async_client_args": {"verify": ssl, "ssl": ssl}, **options}
     kw.setdefault("api_key", ms.api_key)
-    return genai.Client(http_options=options, **kw)
+    return genai.Client(http_options=genai.types.HttpOptions(**options), **kw)
 
 
 def ollama_client(ms: Any, **kw: Any) -> Any:

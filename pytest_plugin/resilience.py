@@ -258,6 +258,7 @@ def _ndjson_text(entries: list[Any]) -> str | None:
         except ValueError:
             return None
         if isinstance(obj, dict):
-            message = obj.get("message") if isinstance(obj.get("message"), dict) else {}
-            text += str(message.get("content") or obj.get("response") or "")
+            message = obj.get("message")
+            content = message.get("content") if isinstance(message, dict) else None
+            text += str(content or obj.get("response") or "")
     return text

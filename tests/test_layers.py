@@ -32,7 +32,7 @@ IMPURE = {"asyncio", "socket", "selectors", "ssl", "starlette", "uvicorn", "webs
 CORE_DATA = {"content", "cors", "draft", "events", "ids", "models", "plan", "request",
              "response", "validate", "ws.ops", "ws.protocol"}
 #: the core modules above the faults (they hold or apply faults)
-CORE_PIPELINE = {"mockserver.core.compile", "mockserver.core.scenario"}
+CORE_PIPELINE = {"mockserver.core.compile", "mockserver.core.live", "mockserver.core.scenario"}
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""The `mockserver` command: serve, faults, scenarios, play.
+"""The `mockserver` command: serve, faults, scenarios, play, diff.
 
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
                  [--api-key KEY] [--admin-token TOKEN] [--workers N] [--state URL]
                  [--header-timeout S] [--journal-max-mb MB] [--quiet]
+                 [--upstream [PREFIX=]URL]... [--upstream-timeout S] [--record DIR]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
 mockserver scenarios [--scenarios PATH]
 mockserver play FILE [--path P] [--stream/--no-stream] [--seed N] [--message TEXT]
+mockserver diff DIR               recorded real answers against what the mock renders
 """
 
 from __future__ import annotations
@@ -73,8 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--timing",
         choices=("fast", "realistic"),
-        default="fast",
-        help="fast: no delays; realistic: first-token latency and chunk gaps",
+        default=None,
+        help="fast: no delays at all, not even a scenario's (recorded) timing; realistic: "
+        "first-token latency and chunk gaps where a scenario sets none (default: a scenario's "
+        "own timing, else none)",
     )
     serve.add_argument(
         "--models", metavar="LIST", default="", help="extra model ids, comma-separated"
@@ -118,6 +122,23 @@ def build_parser() -> argparse.ArgumentParser:
         "gets a quarter (default 64)",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument(
+        "--upstream",
+        metavar="[PREFIX=]URL",
+        action="append",
+        default=[],
+        help="forward what no scenario answers to URL (path appended), faults applied live; "
+        "PREFIX=URL for the paths under PREFIX, e.g. /api=http://127.0.0.1:11434 (repeatable)",
+    )
+    serve.add_argument(
+        "--upstream-timeout", type=float, default=60.0, metavar="S",
+        help="seconds to wait for the upstream (connect, head, each read): 502/504 (default 60)",
+    )
+    serve.add_argument(
+        "--record", metavar="DIR",
+        help="save each proxied exchange as a scenario file in DIR (secrets redacted); replay "
+        "them with --scenarios DIR",
+    )
 
     sub.add_parser("faults", help="list the fault catalogue", description="List every fault.")
 
@@ -141,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--message", default="Hello", help="the user message of the request")
     play.add_argument("--model", default="gpt-4.1", help="the model of the request")
     play.add_argument("--index", type=int, default=0, help="which scenario of the file (default 0)")
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare recorded real answers with what the mock renders",
+        description="For each recording in DIR (`serve --record DIR`), render the same content "
+        "with the mock's faithful renderer and print where they differ: field names and order, "
+        "event types and order, headers. Exit code 1 when anything differs.",
+    )
+    diff.add_argument("dir", metavar="DIR", help="a directory (or file) of recordings")
     return parser
 
 
@@ -167,6 +197,15 @@ def _serve(args: argparse.Namespace) -> int:
         raise ConfigError(f"--workers must be at least 1, got {args.workers}")
     if not 0.0 <= args.chaos <= 1.0:
         raise ConfigError(f"--chaos must be between 0 and 1, got {args.chaos}")
+    if not args.upstream_timeout > 0:
+        raise ConfigError(f"--upstream-timeout must be > 0 seconds, got {args.upstream_timeout}")
+    if args.record and not args.upstream:
+        raise ConfigError("--record needs --upstream: it records what the upstream answers")
+    upstreams: tuple[Any, ...] = ()
+    if args.upstream:
+        from mockserver.transport.upstreams import parse_upstream
+
+        upstreams = tuple(parse_upstream(value) for value in args.upstream)
     faults = tuple(f for spec in args.fault for f in parse_faults(spec))
     scenarios = _load(args.scenarios)
     config = ServerConfig(
@@ -176,12 +215,16 @@ def _serve(args: argparse.Namespace) -> int:
         chaos=args.chaos,
         seed=args.seed,
         timing=REALISTIC_TIMING if args.timing == "realistic" else None,
+        fast=args.timing == "fast",
         models=tuple(m for m in args.models.split(",") if m.strip()),
         faults=faults,
         scenario=args.scenario,
         log=not args.quiet,
         header_timeout=args.header_timeout or None,
         **({} if args.journal_max_mb is None else {"journal_max_mb": args.journal_max_mb}),
+        upstreams=upstreams,
+        upstream_timeout=args.upstream_timeout,
+        record_dir=args.record,
     )
     if args.scenario and args.scenario not in {s.name for s in scenarios}:
         from mockserver.fixtures.library import builtin_scenarios
@@ -207,6 +250,7 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     server.start()
     print(f"mockserver listening on {server.url} (inspector: {server.inspector_url})", flush=True)
+    _announce_upstreams(upstreams)
     while server.running and not stopping.wait(0.1):
         pass
     # SIGTERM or Ctrl-C: stop within 2 s whatever is in flight. uvicorn closes idle and
@@ -234,9 +278,16 @@ def _serve_workers(args: argparse.Namespace, config: Any, scenarios: list[Any]) 
     def announce(port: int) -> None:
         print(f"mockserver listening on http://{args.host}:{port}", flush=True)
         print(f"mockserver: {args.workers} worker(s), {lanes}", file=sys.stderr, flush=True)
+        _announce_upstreams(config.upstreams)
 
     serve(spec, announce)
     return 0
+
+
+def _announce_upstreams(upstreams: Sequence[Any]) -> None:
+    for upstream in upstreams:
+        print(f"mockserver forwards {upstream.prefix or 'every path'} to {upstream.url}",
+              flush=True)
 
 
 def _faults() -> int:
@@ -294,6 +345,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scenarios(args)
         if args.command == "play":
             return _play(args)
+        if args.command == "diff":
+            from mockserver.cli.diff import run_diff
+
+            return int(run_diff(args.dir))
     except (MockServerError, OSError) as exc:
         print(f"mockserver: error: {exc}", file=sys.stderr)
         return 2

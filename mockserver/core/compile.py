@@ -32,12 +32,13 @@ from mockserver.core.request import RequestView
 from mockserver.core.response import Response
 from mockserver.faults.base import Fault, FaultContext
 
-__all__ = ["compile_plan"]
+__all__ = ["compile_plan", "fault_context", "encoder_for", "acts_on", "framing_of"]
 
 
-def _ctx(
+def fault_context(
     request: RequestView, fmt: str, seed: int, index: int, fault: Fault, streaming: bool
 ) -> FaultContext:
+    """The context of the `index`-th fault of an answer: its own seeded random stream."""
     return FaultContext(
         request=request,
         fmt=fmt,
@@ -48,6 +49,13 @@ def _ctx(
 
 
 def _draft(response: Response, request: RequestView, seed: int, model: str) -> Draft:
+    draft = _rendered(response, request, seed, model)
+    for name, value in response.headers:
+        draft.set_header(name, value)
+    return draft
+
+
+def _rendered(response: Response, request: RequestView, seed: int, model: str) -> Draft:
     if response.error is not None:
         return compile_error(response.error, request, seed)
     fmt = FORMATS[request.api]
@@ -80,9 +88,10 @@ def compile_plan(
     if draft is None:
         draft = _draft(response or Response(), request, seed, model or request.model or "")
     streaming = draft.events is not None
-    contexts = [_ctx(request, draft.fmt, seed, i, f, streaming) for i, f in enumerate(faults)]
+    contexts = [fault_context(request, draft.fmt, seed, i, f, streaming)
+                for i, f in enumerate(faults)]
     pairs = [(f, ctx) for f, ctx in zip(faults, contexts, strict=False)
-             if not streaming or _acts_on(f, draft.fmt)]
+             if not streaming or acts_on(f, framing_of(draft.fmt))]
     for fault, ctx in pairs:
         draft = fault.on_draft(draft, ctx)
     policy = cors.DEFAULT_POLICY
@@ -93,7 +102,7 @@ def compile_plan(
     if draft.events is not None and not pairs:
         start = Start(draft.status, tuple(headers))
         return WirePlan(
-            ops=_lazy_stream(draft.events, _encoder(draft.fmt), start, timing, seed),
+            ops=_lazy_stream(draft.events, encoder_for(draft.fmt), start, timing, seed),
             scenario=scenario, faults=faults_spec, streaming=True,
         )
     if draft.events is not None:
@@ -103,7 +112,7 @@ def compile_plan(
         events = [serialize(e) for e in events]
         for fault, ctx in pairs:
             events = fault.on_events(events, ctx)
-        encode = _encoder(draft.fmt)
+        encode = encoder_for(draft.fmt)
         frames = [Frame(encode(e)) for e in events]
         for fault, ctx in pairs:
             frames = fault.on_frames(frames, ctx)
@@ -121,15 +130,20 @@ def compile_plan(
     return WirePlan(ops=tuple(ops), scenario=scenario, faults=faults_spec, streaming=streaming)
 
 
-def _acts_on(fault: Fault, fmt: str) -> bool:
-    """Whether a fault acts on a stream of format `fmt` (`Fault.applies_to` names its
-    framing): an SSE fault leaves a binary event stream or NDJSON alone, as the catalogue
+def framing_of(fmt: str) -> str:
+    """The name of format `fmt`'s stream framing (`sse`, `ndjson`, `aws_eventstream`); SSE
+    for a route no format knows (what the proxy reads such a stream as)."""
+    return FORMATS[fmt].framing.name if fmt in FORMATS else "sse"
+
+
+def acts_on(fault: Fault, framing: str) -> bool:
+    """Whether a fault acts on a stream of this framing (`Fault.applies_to` names its
+    framings): an SSE fault leaves a binary event stream or NDJSON alone, as the catalogue
     says, instead of writing SSE syntax into it."""
-    framing = FORMATS[fmt].framing.name if fmt in FORMATS else "sse"
     return framing in type(fault).applies_to()
 
 
-def _encoder(fmt: str) -> Callable[[Event], bytes]:
+def encoder_for(fmt: str) -> Callable[[Event], bytes]:
     """How the stream's format frames one event (`Framing.encode`: SSE, NDJSON, ...)."""
     encode = FORMATS[fmt].framing.encode
     if encode is None:

@@ -54,6 +54,10 @@ class ModelCatalog:
     def get(self, model_id: str) -> ModelInfo | None:
         return self._models.get(model_id)
 
+    def add(self, model_id: str) -> None:
+        """Know one more chat model (a recording's upstream model, say)."""
+        self._models.setdefault(model_id, ModelInfo(model_id))
+
     def listed(self) -> list[ModelInfo]:
         seen: dict[str, ModelInfo] = {}
         for model in self._models.values():

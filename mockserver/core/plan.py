@@ -244,15 +244,18 @@ def _line(op: Op, limit: int) -> str:
 
 @dataclass(frozen=True)
 class Timing:
-    """Pacing of a stream in milliseconds; jitter is drawn from the scenario seed."""
+    """Pacing of a stream in milliseconds; jitter is drawn from the scenario seed. `gaps_ms`,
+    when given (a recording's measured gaps), is the gap before each frame after the first,
+    in order; `chunk_ms` paces the frames past its end."""
 
     first_token_ms: float = 0.0
     chunk_ms: float = 0.0
     jitter_ms: float = 0.0
+    gaps_ms: tuple[float, ...] = ()
 
     @property
     def is_zero(self) -> bool:
-        return not (self.first_token_ms or self.chunk_ms or self.jitter_ms)
+        return not (self.first_token_ms or self.chunk_ms or self.jitter_ms or self.gaps_ms)
 
 
 REALISTIC_TIMING = Timing(first_token_ms=250.0, chunk_ms=25.0, jitter_ms=10.0)
@@ -273,8 +276,12 @@ def schedule_iter(frames: Iterable[Frame], timing: Timing | None, seed: int) -> 
             yield Write(frame.data, count)
         return
     rng = rng_for(seed, "timing")
+    gaps = timing.gaps_ms
     for i, frame in enumerate(frames):
-        base = timing.first_token_ms if i == 0 else timing.chunk_ms
+        if i == 0:
+            base = timing.first_token_ms
+        else:
+            base = gaps[i - 1] if i <= len(gaps) else timing.chunk_ms
         jitter = rng.uniform(-timing.jitter_ms, timing.jitter_ms) if timing.jitter_ms else 0.0
         delay = max(0.0, base + jitter)
         if delay:

@@ -16,8 +16,8 @@ from mockserver.core.strict_json import StrictJSONError, loads
 from mockserver.errors import ApiError
 
 __all__ = [
-    "RequestView", "parse_json_body", "validate_fields", "checked_model", "stream_view", "require",
-    "bad_type", "text_of", "last_user_text", "count_tokens",
+    "RequestView", "parse_json_body", "parse_json_value", "validate_fields", "checked_model",
+    "stream_view", "require", "bad_type", "text_of", "last_user_text", "count_tokens",
 ]
 
 _TYPE_WORDS = {
@@ -69,24 +69,31 @@ def parse_json_body(raw: bytes) -> dict[str, Any]:
     no lone surrogate, at most 256 levels deep), or raise the real API's 400. The reason
     goes to the server log (`ApiError.detail`), not to the client: the API words it the same
     for every unparseable body."""
-    reason = "the body is empty"
-    body: Any = None
-    if raw:
-        try:
-            body = loads(raw)
-        except StrictJSONError as exc:
-            reason = exc.reason
-        else:
-            reason = f"the body is a JSON {type(body).__name__}, not an object"
+    body = parse_json_value(raw)
     if not isinstance(body, dict):
-        raise ApiError(
-            400,
-            "We could not parse the JSON body of your request. (HINT: This likely means you "
-            "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
-            "but what was sent was not valid JSON.)",
-            detail=reason,
-        )
+        raise _unparseable(f"the body is a JSON {type(body).__name__}, not an object")
     return body
+
+
+def parse_json_value(raw: bytes) -> Any:
+    """Parse a request body as strict JSON of any kind (an object or not), or raise the same
+    400 as `parse_json_body`: for a body the mock only forwards (`serve --upstream`)."""
+    if not raw:
+        raise _unparseable("the body is empty")
+    try:
+        return loads(raw)
+    except StrictJSONError as exc:
+        raise _unparseable(exc.reason) from None
+
+
+def _unparseable(reason: str) -> ApiError:
+    return ApiError(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you "
+        "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
+        "but what was sent was not valid JSON.)",
+        detail=reason,
+    )
 
 
 def validate_fields(body: Mapping[str, Any]) -> None:

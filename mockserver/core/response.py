@@ -4,6 +4,7 @@ reasoning, finish reason, usage, a WebSocket script) or an `ErrorReply`.
     Response ── text / chunks        streamed content (default: derived from the request)
              ├── tool_calls           [ToolCall(name, arguments (the JSON string), id?)]
              ├── error                ErrorReply(status, type, message, code, param, headers)
+             ├── headers              extra response headers (a recorded upstream's, say)
              └── ws                   WebSocket script (list of server messages)
 
 A leaf of the core: the renderers, the faults and the pipeline read it, and `Scenario`
@@ -33,6 +34,7 @@ _RESPONSE_KEYS = (
     "error",
     "ws",
     "reasoning",
+    "headers",
 )
 
 
@@ -69,6 +71,16 @@ class Response:
     reasoning: str | None = None
     error: ErrorReply | None = None
     ws: tuple[Any, ...] | None = None
+    #: response headers set on the answer (over the rendered ones): a recording's upstream's
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def scripted(self) -> bool:
+        """Whether it says anything itself. An empty Response is the faithful default: behind
+        `--upstream`, the upstream's answer (with the scenario's faults)."""
+        return any(value is not None and value != () for value in (
+            self.text, self.chunks, self.tool_calls, self.finish_reason, self.usage,
+            self.reasoning, self.error, self.ws, self.headers))
 
     @classmethod
     def from_dict(cls, data: Any, *, where: str = "<python>", path: str = "response") -> Response:
@@ -99,6 +111,7 @@ class Response:
             reasoning=doc.str("reasoning"),
             error=_error(doc) if doc.has("error") else None,
             ws=tuple(ws) if ws is not None else None,
+            headers=_headers(doc, doc.get("headers")),
         )
 
 
@@ -123,6 +136,20 @@ def _tool_calls(doc: Doc) -> tuple[ToolCall, ...]:
     return tuple(calls)
 
 
+def _headers(doc: Doc, headers: Any) -> tuple[tuple[str, str], ...]:
+    if headers is None:
+        return ()
+    if not isinstance(headers, Mapping):
+        raise doc.error("headers", "expected a mapping of header name to value")
+    out = []
+    for name, value in headers.items():
+        text = f"{name}: {value}"
+        if any(ch in text for ch in "\r\n\0"):
+            raise doc.error("headers", f"header {name!r} must be one line")
+        out.append((str(name).lower(), str(value)))
+    return tuple(out)
+
+
 def _error(doc: Doc) -> ErrorReply:
     sub = doc.sub("error", doc.get("error"))
     sub.check_keys(("status", "type", "message", "code", "param", "headers"))
@@ -130,14 +157,12 @@ def _error(doc: Doc) -> ErrorReply:
     assert status is not None
     if status > 599:
         raise sub.error("status", f"expected an HTTP status 100-599, got {status}")
-    headers = sub.get("headers") or {}
-    if not isinstance(headers, Mapping):
-        raise sub.error("headers", "expected a mapping of header name to value")
+    headers = _headers(sub, sub.get("headers") or {})
     return ErrorReply(
         status=status,
         type=sub.str("type"),
         message=sub.str("message"),
         code=sub.str("code"),
         param=sub.str("param"),
-        headers=tuple((str(k).lower(), str(v)) for k, v in headers.items()),
+        headers=headers,
     )

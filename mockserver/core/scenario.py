@@ -19,7 +19,7 @@ answer types live in the leaf `response.py`, which the faults may read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mockserver.core import strict_json
@@ -34,18 +34,25 @@ __all__ = [
     "ErrorReply", "Timing", "REALISTIC_TIMING", "FINISH_REASONS",
 ]
 
-_SCENARIO_KEYS = ("name", "match", "times", "seed", "response", "sequence", "timing", "faults")
+_SCENARIO_KEYS = ("name", "match", "times", "seed", "response", "sequence", "timing", "faults",
+                  "recorded")
 
 
 @dataclass(frozen=True)
 class Match:
-    """Which requests a queued scenario answers: an API path and/or a model."""
+    """Which requests a scenario answers: an API path, a model, and fields of the body (each
+    given field equal to the request's; a recording matches the conversation it answered)."""
 
     path: str | None = None
     model: str | None = None
+    body: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
-    def matches(self, path: str, model: str | None) -> bool:
+    def matches(self, path: str, model: str | None, body: Mapping[str, Any] | None = None
+                ) -> bool:
         if self.path is not None and self.path.rstrip("/") != path.rstrip("/"):
+            return False
+        if self.body and (body is None or any(
+                key not in body or body[key] != value for key, value in self.body.items())):
             return False
         return self.model is None or self.model == model
 
@@ -59,11 +66,16 @@ def _timing(doc: Doc) -> Timing | None:
     if value == "realistic":
         return REALISTIC_TIMING
     sub = doc.sub("timing", value)
-    sub.check_keys(("first_token_ms", "chunk_ms", "jitter_ms"))
+    sub.check_keys(("first_token_ms", "chunk_ms", "jitter_ms", "gaps_ms"))
+    gaps = sub.list("gaps_ms") or []
+    for i, gap in enumerate(gaps):
+        if isinstance(gap, bool) or not isinstance(gap, (int, float)) or gap < 0:
+            raise sub.error("gaps_ms", f"item {i} must be a number >= 0, got {gap!r}")
     return Timing(
         first_token_ms=sub.number("first_token_ms"),
         chunk_ms=sub.number("chunk_ms"),
         jitter_ms=sub.number("jitter_ms"),
+        gaps_ms=tuple(float(g) for g in gaps),
     )
 
 
@@ -82,6 +94,10 @@ class Scenario:
     seed: int | None = None
     timing: Timing | None = None
     faults: tuple[Any, ...] = ()
+    #: what a recording saw of the real exchange (`serve --record`): the request, the upstream,
+    #: its headers and raw events; a scenario with it answers the requests its `match` fits
+    #: without being named (`serve --scenarios DIR` replays), and `mockserver diff` reads it
+    recorded: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
     def response_for(self, use: int) -> Response:
         """The response for the `use`-th request (0-based) this scenario answers."""
@@ -119,8 +135,15 @@ class Scenario:
         match = Match()
         if doc.has("match"):
             sub = doc.sub("match", doc.get("match"))
-            sub.check_keys(("path", "model"))
-            match = Match(path=sub.str("path"), model=sub.str("model"))
+            sub.check_keys(("path", "model", "body"))
+            body = sub.get("body")
+            if body is not None and not isinstance(body, Mapping):
+                raise sub.error("body", "expected a mapping of request fields to their values")
+            match = Match(path=sub.str("path"), model=sub.str("model"),
+                          body=dict(body) if body else None)
+        recorded = doc.get("recorded")
+        if recorded is not None and not isinstance(recorded, Mapping):
+            raise doc.error("recorded", "expected a mapping (what `serve --record` wrote)")
         return cls(
             responses=responses,
             name=doc.str("name"),
@@ -129,6 +152,7 @@ class Scenario:
             seed=doc.int("seed", None, minimum=0),
             timing=_timing(doc),
             faults=_faults(doc),
+            recorded=dict(recorded) if recorded is not None else None,
         )
 
 
@@ -165,6 +189,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             doc["usage"] = dict(r.usage)
         if r.ws is not None:
             doc["ws"] = list(r.ws)
+        if r.headers:
+            doc["headers"] = dict(r.headers)
         if r.error is not None:
             e = r.error
             error = {"status": e.status, "headers": dict(e.headers)}
@@ -184,13 +210,18 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         out["name"] = scenario.name
     if scenario.seed is not None:
         out["seed"] = scenario.seed
-    match = {k: v for k, v in (("path", scenario.match.path), ("model", scenario.match.model)) if v}
+    m = scenario.match
+    match = {k: v for k, v in (("path", m.path), ("model", m.model), ("body", m.body)) if v}
     if match:
         out["match"] = match
     if scenario.timing is not None:
         t = scenario.timing
         out["timing"] = {"first_token_ms": t.first_token_ms, "chunk_ms": t.chunk_ms,
                          "jitter_ms": t.jitter_ms}
+        if t.gaps_ms:
+            out["timing"]["gaps_ms"] = list(t.gaps_ms)
+    if scenario.recorded is not None:
+        out["recorded"] = dict(scenario.recorded)
     return out
 
 

@@ -34,7 +34,7 @@ class BadCrc(Fault):
     which: Literal["message", "prelude"] = "message"
 
     def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
-        i = frame_index(frames, self.at)
+        i = frame_index(frames, self.at, ctx)
         if i is None or len(frames[i].data) < PRELUDE_LENGTH + 4:
             return frames
         data = bytearray(frames[i].data)

@@ -21,6 +21,26 @@ one with a bad value raises `FaultSpecError` naming the fault, the parameter and
 allowed. The first line of the docstring is the client-visible symptom (catalogue, README).
 Randomness comes only from `ctx.rng`, which is derived from the scenario seed.
 
+Pieces. A scripted answer is compiled in one go: each hook is called once, with the whole
+list. A live stream (the upstream proxy, core/live.py) arrives over time, so there each hook is
+called once per piece of the stream, in order, with the same `ctx`:
+
+    ctx.offset  how many events (counted frames at on_frames) this hook was given before this
+                piece: `at=N` is absolute (`event_index(items, at, ctx)` does the arithmetic);
+                wire ops carry absolute counts in `Write.events`
+    ctx.final   this piece ends the stream (always true for a script); on_wire sees the end as
+                the Close op
+    ctx.state   the fault's own dict, kept from one piece to the next: whatever a hook must
+                remember across pieces (a count, a held-back frame) lives here, not in locals
+    ctx.ended   set by a fault whose answer ends before the stream does (error_event); on
+                the wire the Close op says the same
+
+The contract: the outputs for consecutive pieces, joined, are the output for the whole list
+(tests/core/test_live_pieces.py checks every fault). A hook that cannot decide yet holds items
+back in `ctx.state` and releases them with a later piece (at the latest the final one). A fault
+that needs the whole answer at once says so with `needs_whole_stream()`; the live path then
+buffers the upstream answer and compiles it like a script.
+
 Faults read only the core's data (events, plan ops, drafts, the request view, WebSocket ops)
 and the formats (to answer in the route's own shape); a test (tests/test_layers.py) keeps it so.
 """
@@ -31,7 +51,7 @@ import dataclasses
 import math
 import random
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from mockserver.core.draft import Draft
@@ -74,6 +94,15 @@ class FaultContext:
     seed: int
     rng: random.Random  # the fault's own stream, derived from the seed (`rng_for`)
     streaming: bool = True
+    #: events given to the current hook before this piece (0 for a script; see the module doc)
+    offset: int = 0
+    #: this piece ends the stream (a script is one final piece)
+    final: bool = True
+    #: the fault's memory from one piece of a live stream to the next
+    state: dict[str, Any] = field(default_factory=dict)
+    #: set by a fault whose output ends the answer before the stream does (error_event): a
+    #: live stream stops reading its upstream and finishes
+    ended: bool = False
 
 
 def _bounds(f: dataclasses.Field[Any]) -> tuple[Any, Any]:
@@ -204,6 +233,11 @@ class Fault:
 
     def validate(self) -> None:
         """Cross-parameter checks; raise `FaultSpecError` with a clear message."""
+
+    def needs_whole_stream(self) -> bool:
+        """True when this fault can only act on the whole answer at once (it moves or rebuilds
+        events from all over the stream): a live stream is then buffered until it ends."""
+        return False
 
     @classmethod
     def symptom(cls) -> str:

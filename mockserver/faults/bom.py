@@ -24,6 +24,9 @@ class Bom(Fault):
     layer = "sse"
 
     def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
+        if ctx.state.get("sent") or not (frames or ctx.final):
+            return frames
+        ctx.state["sent"] = True
         if not frames:
             return [Frame(BOM, counted=False)]
         return [replace(frames[0], data=BOM + frames[0].data)] + list(frames[1:])

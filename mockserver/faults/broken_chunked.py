@@ -27,21 +27,27 @@ class BrokenChunked(Fault):
     after: int = field(default=1, metadata={"min": 0})
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        if ctx.state.get("broken"):
+            return []  # a live stream after the break
         out: list[Op] = []
-        count = 0
-        head: Start | None = None
+        count = ctx.state.get("count", 0)
+        head = ctx.state.get("head", False)
+        end = ctx.final
         for op in ops:
-            if isinstance(op, Close):
-                break
-            if isinstance(op, Write) and count >= self.after:
+            if isinstance(op, Close) or (isinstance(op, Write) and count >= self.after):
+                end = True
                 break
             if isinstance(op, Start):
                 # chunked framing needs a body without content-length
-                head = Start(op.status, tuple(h for h in op.headers if h[0] != "content-length"))
-                op = head
+                op = Start(op.status, tuple(h for h in op.headers if h[0] != "content-length"))
+                head = True
             out.append(op)
             if isinstance(op, Write):
                 count = op.events
-        if head is None:
+        ctx.state.update(count=count, head=head)
+        if not end:
+            return out
+        if not head:
             return ops
+        ctx.state["broken"] = True
         return out + [Write(BAD_CHUNK, events=count, raw=True), Close("abrupt")]

@@ -33,10 +33,14 @@ class Close(Fault):
     inside_event: bool = False
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        if ctx.state.get("closed"):
+            return []  # a live stream after the cut
         out: list[Op] = []
-        count = 0
+        count = ctx.state.get("count", 0)
+        end = ctx.final
         for op in ops:
             if isinstance(op, CloseOp):
+                end = True
                 break
             # cut at the first write once `after` events are complete (pieces of a split or
             # dripped event carry the previous count until their last piece)
@@ -44,9 +48,13 @@ class Close(Fault):
                 if self.inside_event:
                     cut = max(1, len(op.data) // 2)
                     out.append(Write(op.data[:cut], events=count, raw=op.raw))
+                end = True
                 break
             out.append(op)
             if isinstance(op, Write):
                 count = op.events
-        out.append(CloseOp(self.mode))
+        ctx.state["count"] = count
+        if end:
+            ctx.state["closed"] = True
+            out.append(CloseOp(self.mode))
         return out

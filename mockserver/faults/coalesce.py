@@ -29,9 +29,11 @@ class Coalesce(Fault):
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         out: list[Op] = []
-        data: list[bytes] = []
-        pause = 0.0
-        start = last = 0
+        # a group still filling when a live piece ends waits in ctx.state for the next piece
+        data: list[bytes] = ctx.state.get("data", [])
+        pause: float = ctx.state.get("pause", 0.0)
+        start: int = ctx.state.get("start", 0)
+        last: int = ctx.state.get("last", 0)
 
         def flush() -> None:
             nonlocal data, pause, start
@@ -56,5 +58,7 @@ class Coalesce(Fault):
                 if isinstance(op, Write):
                     start = last = op.events
                 out.append(op)
-        flush()
+        if ctx.final:
+            flush()
+        ctx.state.update(data=data, pause=pause, start=start, last=last)
         return out

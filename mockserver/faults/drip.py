@@ -34,8 +34,8 @@ class Drip(Fault):
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         size = self._size()
         out: list[Op] = []
-        count = 0
-        first = True
+        count = ctx.state.get("count", 0)
+        first = ctx.state.get("first", True)
         for op in ops:
             if not isinstance(op, Write) or op.raw or not op.data:
                 out.append(op)
@@ -51,4 +51,5 @@ class Drip(Fault):
                 last = start + size >= len(data)
                 out.append(Write(chunk, events=op.events if last else count))
             count = op.events
+        ctx.state.update(count=count, first=first)
         return out

@@ -29,7 +29,7 @@ class DuplicateChunk(Fault):
     at: int = field(metadata={"min": 1})
 
     def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        i = event_index(events, self.at)
+        i = event_index(events, self.at, ctx)
         if i is None:
             return events
         return list(events[: i + 1]) + [events[i]] + list(events[i + 1 :])

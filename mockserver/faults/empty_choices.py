@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockserver.core.events import Event
-from mockserver.faults._positions import chunk_template
+from mockserver.faults._positions import insertion
 from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["EmptyChoices"]
@@ -28,11 +28,10 @@ class EmptyChoices(Fault):
     at: int = field(metadata={"min": 1})
 
     def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        if self.at > len(events) + 1:
+        place = insertion(events, self.at, ctx)
+        if place is None:
             return events
-        template = chunk_template(events, self.at - 1)
-        if template is None:
-            return events
+        i, template = place
         template["choices"] = []
         template["prompt_filter_results"] = [
             {
@@ -44,5 +43,4 @@ class EmptyChoices(Fault):
             }
         ]
         template.pop("usage", None)
-        i = self.at - 1
         return list(events[:i]) + [Event(payload=template, kind="empty")] + list(events[i:])

@@ -23,6 +23,9 @@ class EmptyReply(Fault):
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         # keep pauses before the head (slow_headers), drop everything else: no Start => raw path
+        if ctx.state.get("closed"):
+            return []  # a live stream: its answer was already dropped
+        ctx.state["closed"] = True
         out: list[Op] = []
         for op in ops:
             if not isinstance(op, Sleep):

@@ -72,8 +72,14 @@ class ErrorEvent(Fault):
     shape: Shape = "openai"
 
     def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        i = event_index(events, self.at)
+        if ctx.ended:
+            return []  # a live stream goes on upstream; its answer already ended here
+        earlier: list[Event] = ctx.state.setdefault("before", [])
+        i = event_index(events, self.at, ctx)
         if i is None:
+            if ctx.offset < self.at:
+                earlier.extend(events)  # at most `at - 1` events, for the error's snapshot
             return events
         before = list(events[:i])
-        return before + [error_event_for(ctx.fmt, self.shape, self.at, before)]
+        ctx.ended = True
+        return before + [error_event_for(ctx.fmt, self.shape, self.at, earlier + before)]

@@ -41,7 +41,10 @@ class ExceptionEvent(Fault):
     message: str | None = None
 
     def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        i = event_index(events, self.at)
+        if ctx.ended:
+            return []  # a live stream goes on upstream; its answer already ended here
+        i = event_index(events, self.at, ctx)
         if i is None:
             return events
+        ctx.ended = True
         return list(events[:i]) + [serialize(exception_event(self.type, self.message))]

@@ -33,7 +33,7 @@ class FieldNoise(Fault):
     field: Literal["id", "retry", "event"] = "retry"
 
     def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
-        i = frame_index(frames, self.at)
+        i = frame_index(frames, self.at, ctx)
         if i is None:
             return frames
         target = frames[i]

@@ -25,11 +25,12 @@ class FirstTokenDelay(Fault):
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         out: list[Op] = []
-        started = inserted = False
+        started, inserted = ctx.state.get("started", False), ctx.state.get("inserted", False)
         for op in ops:
             if not inserted and started and isinstance(op, (Write, Close)):
                 out.append(Sleep(self.ms / 1000.0))
                 inserted = True
             started = started or isinstance(op, Start)
             out.append(op)
+        ctx.state.update(started=started, inserted=inserted)
         return out

@@ -40,7 +40,9 @@ class GeminiBlocked(Fault):
     reason: Literal["safety", "recitation"] = "safety"
 
     def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        i = event_index(events, self.at)
+        if ctx.ended:
+            return []  # a live stream goes on upstream; its answer already ended here
+        i = event_index(events, self.at, ctx)
         if ctx.fmt != "gemini" or i is None or not isinstance(events[i].payload, dict):
             return events
         from mockserver.core.formats.gemini import gemini_chunk  # loaded with the format
@@ -52,4 +54,5 @@ class GeminiBlocked(Fault):
             extra["safetyRatings"] = [dict(r) for r in SAFETY_RATINGS]
         chunk = gemini_chunk(None, old.get("usageMetadata", {}), old.get("modelVersion", ""),
                              old.get("responseId", ""), self.reason.upper(), **extra)
+        ctx.ended = True
         return events[:i] + [Event(payload=chunk, data=google_json(chunk), kind="finish")]

@@ -34,7 +34,7 @@ class InvalidUtf8(Fault):
     at: int = field(metadata={"min": 1})
 
     def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
-        i = frame_index(frames, self.at)
+        i = frame_index(frames, self.at, ctx)
         if i is None:
             return frames
         data = frames[i].data

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from mockserver.core.plan import Op, Sleep, Write
+from mockserver.core.plan import Op, Sleep, Start, Write
 from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["Keepalive", "FILLERS", "at_event_boundary"]
@@ -26,8 +26,8 @@ class Keepalive(Fault):
     that JSON-decodes every event's data cannot parse.
 
     Every pause of the plan between two events (timing, `gap_ms` of split) is cut into
-    `every_ms` slices with one filler after each full slice. A plan without pauses gets one
-    `every_ms` pause plus one filler between each pair of events. Fillers never go inside an
+    `every_ms` slices with one filler after each full slice; two events with no pause between
+    them get one `every_ms` pause plus one filler. Fillers never go inside an
     event (a pause between two pieces of a split event stays whole) and are not counted.
     """
 
@@ -42,21 +42,13 @@ class Keepalive(Fault):
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         if not ctx.streaming:
             return ops
-        if any(isinstance(op, Sleep) for op in ops):
-            return self._slice_pauses(ops)
-        return self._between_events(ops)
-
-    def _filler(self, events: int, pause: Sleep | None = None) -> list[Op]:
-        """One `every_ms` slice, then a filler; a slice of `pause` keeps its meaning."""
+        st = ctx.state
+        started, pending, paused = st.get("started", 0), st.get("pending", 0), st.get("paused", 0)
+        events, added, tail = st.get("events", 0), st.get("added", 0), st.get("tail", b"")
         step = self.every_ms / 1000.0
-        sleep = Sleep(step) if pause is None else replace(pause, seconds=step)
-        return [sleep, Write(FILLERS[self.form], events=events)]
-
-    def _slice_pauses(self, ops: list[Op]) -> list[Op]:
         out: list[Op] = []
-        events, added, step, tail = 0, 0, self.every_ms / 1000.0, b""
         for op in ops:
-            if isinstance(op, Sleep) and at_event_boundary(tail):
+            if isinstance(op, Sleep) and started and at_event_boundary(tail):
                 count = min(int(op.seconds / step + 1e-9), _MAX_FILLERS - added)
                 for _ in range(count):
                     out += self._filler(events, op)
@@ -64,25 +56,24 @@ class Keepalive(Fault):
                 left = op.seconds - count * step
                 if left > 1e-9:
                     out.append(replace(op, seconds=left))
+                paused = True
                 continue
-            if isinstance(op, Write):
-                events, tail = op.events, (tail + op.data)[-4:]
+            if isinstance(op, Write) and op.data:
+                if pending and not paused and at_event_boundary(tail):
+                    out += self._filler(events)
+                pending = op.events > events
+                events, tail, paused = op.events, (tail + op.data)[-4:], False
+            started = started or isinstance(op, Start)
             out.append(op)
+        st.update(started=started, events=events, tail=tail, pending=pending, paused=paused,
+                  added=added)
         return out
 
-    def _between_events(self, ops: list[Op]) -> list[Op]:
-        out: list[Op] = []
-        events, pending, tail = 0, False, b""
-        for op in ops:
-            if isinstance(op, Write) and op.data:
-                if pending and at_event_boundary(tail):
-                    out += self._filler(events)
-                    pending = False
-                if op.events > events:
-                    events, pending = op.events, True
-                tail = (tail + op.data)[-4:]
-            out.append(op)
-        return out
+    def _filler(self, events: int, pause: Sleep | None = None) -> list[Op]:
+        """One `every_ms` slice, then a filler; a slice of `pause` keeps its meaning."""
+        step = self.every_ms / 1000.0
+        sleep = Sleep(step) if pause is None else replace(pause, seconds=step)
+        return [sleep, Write(FILLERS[self.form], events=events)]
 
 
 def at_event_boundary(tail: bytes) -> bool:

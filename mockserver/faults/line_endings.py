@@ -51,8 +51,9 @@ class LineEndings(Fault):
     style: Literal["crlf", "cr", "mixed"] = "crlf"
 
     def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
-        out, prev = [], b""
+        out, prev = [], ctx.state.get("prev", b"")
         for frame in frames:
             data, prev = rewrite_eols(frame.data, self.style, ctx.rng, prev)
             out.append(replace(frame, data=data))
+        ctx.state["prev"] = prev
         return out

@@ -43,7 +43,7 @@ class MalformedJson(Fault):
     kind: Literal["truncated", "garbage", "double_encoded"] = "truncated"
 
     def on_events(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        i = event_index(events, self.at)
+        i = event_index(events, self.at, ctx)
         if i is None or events[i].data is None:
             return events
         data = events[i].data or ""

@@ -23,6 +23,9 @@ class NotStreamed(Fault):
     name = "not_streamed"
     layer = "http"
 
+    def needs_whole_stream(self) -> bool:
+        return True  # the body is rendered from the whole answer
+
     def on_draft(self, draft: Draft, ctx: FaultContext) -> Draft:
         if draft.events is None or draft.content is None:
             return draft

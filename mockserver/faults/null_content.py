@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockserver.core.events import Event
-from mockserver.faults._positions import choices_of, chunk_template
+from mockserver.faults._positions import choices_of, insertion
 from mockserver.faults.base import Fault, FaultContext
 
 __all__ = ["NullContent"]
@@ -28,11 +28,10 @@ class NullContent(Fault):
     at: int = field(metadata={"min": 1})
 
     def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        if self.at > len(events) + 1:
+        place = insertion(events, self.at, ctx)
+        if place is None or not choices_of(place[1]):
             return events
-        template = chunk_template(events, self.at - 1)
-        if template is None or not choices_of(template):
-            return events
+        i, template = place
         choice = choices_of(template)[0]
         template["choices"] = [
             {"index": choice.get("index", 0), "delta": {"content": None},
@@ -40,5 +39,4 @@ class NullContent(Fault):
         ]
         if "usage" in template:
             template["usage"] = None
-        i = self.at - 1
         return list(events[:i]) + [Event(payload=template, kind="content")] + list(events[i:])

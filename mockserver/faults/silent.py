@@ -28,4 +28,7 @@ class Silent(Fault):
     seconds: float = field(default=30.0, metadata={"min": 0, "max": 86_400})
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        if ctx.state.get("closed"):
+            return []  # a live stream: its answer was already dropped
+        ctx.state["closed"] = True
         return [Sleep(self.seconds), Close("abrupt")]

@@ -24,6 +24,8 @@ class SlowHeaders(Fault):
     ms: float = field(default=1000.0, metadata={"min": 0, "max": 3_600_000})
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
+        if ctx.state.get("inserted"):
+            return ops  # a live stream after its head
         out: list[Op] = []
         inserted = False
         for op in ops:
@@ -33,4 +35,5 @@ class SlowHeaders(Fault):
             out.append(op)
         if not inserted:  # no head at all (raw plans): delay whatever comes first
             out.insert(0, Sleep(self.ms / 1000.0))
+        ctx.state["inserted"] = True
         return out

@@ -99,7 +99,8 @@ class Split(Fault):
                    LF is rewritten to CRLF first, so the cut exists)
     inside_utf8    cut inside every multi-byte UTF-8 character (needs non-ASCII text)
     Pauses of the plan stay where they are; consecutive writes between two pauses are re-cut
-    as one run, and each piece counts the events it completes. `gap_ms` is a minimum spacing
+    as one run (on a live stream, what arrived together), and each piece counts the events it
+    completes. `gap_ms` is a minimum spacing
     (`Sleep(since="write")`): each piece leaves at least `gap_ms` after the previous one went
     out, even when an earlier wake-up was late; the plan's pacing absorbs the difference.
     """
@@ -116,22 +117,27 @@ class Split(Fault):
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         out: list[Op] = []
         run: list[Write] = []
-        before = 0
+        before = ctx.state.get("before", 0)
+        # a live piece that ended inside a run: the run goes on, gap first
+        going_on = ctx.state.get("open", False)
         for op in ops:
             if isinstance(op, Write) and not op.raw and op.data:
                 run.append(op)
                 continue
-            out += self._recut(run, before, ctx)
+            out += self._recut(run, before, ctx, going_on)
+            going_on = False
             if run:
                 before = run[-1].events
             run = []
             if isinstance(op, Write):
                 before = op.events
             out.append(op)
-        out += self._recut(run, before, ctx)
+        out += self._recut(run, before, ctx, going_on)
+        ctx.state.update(before=run[-1].events if run else before, open=bool(run) or going_on)
         return out
 
-    def _recut(self, run: list[Write], before: int, ctx: FaultContext) -> list[Op]:
+    def _recut(self, run: list[Write], before: int, ctx: FaultContext, going_on: bool
+               ) -> list[Op]:
         if not run:
             return []
         if self.mode == "between_cr_lf" and not any(b"\r\n" in w.data for w in run):
@@ -151,7 +157,7 @@ class Split(Fault):
         for end in cuts + [len(data)]:
             while ends and ends[0][0] <= end:
                 events = ends.pop(0)[1]
-            if out and self.gap_ms:
+            if (out or going_on) and self.gap_ms:
                 out.append(Sleep(self.gap_ms / 1000.0, since="write"))
             out.append(Write(data[start:end], events=events))
             start = end

@@ -58,10 +58,11 @@ class Stall(Fault):
 
     def on_wire(self, ops: list[Op], ctx: FaultContext) -> list[Op]:
         out: list[Op] = []
-        count = 0
-        done = False
+        count, done = ctx.state.get("count", 0), ctx.state.get("done", False)
+        started = ctx.state.get("started", False)
         for op in ops:
-            if not done and self.after == 0 and isinstance(op, (Write, Close)) and out:
+            if not done and self.after == 0 and isinstance(op, (Write, Close)) and (
+                    out or started):
                 out += self._silence(count, ctx)
                 done = True
             out.append(op)
@@ -70,4 +71,5 @@ class Stall(Fault):
                 if not done and self.after and count >= self.after:
                     out += self._silence(count, ctx)
                     done = True
+        ctx.state.update(count=count, done=done, started=started or bool(out))
         return out

@@ -50,6 +50,9 @@ class ToolCallFragments(Fault):
 
     pieces: int = field(metadata={"min": 1, "max": 100_000})
 
+    def needs_whole_stream(self) -> bool:
+        return True  # a call's arguments are re-cut from all its fragments
+
     def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
         groups: dict[tuple[int, int], list[int]] = {}
         for i, event in enumerate(events):

@@ -31,10 +31,13 @@ class TruncatedFrame(Fault):
     keep: int = field(default=0, metadata={"min": 0})
 
     def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
-        i = frame_index(frames, self.at)
+        if ctx.ended:
+            return []  # a live stream goes on upstream; its answer already ended here
+        i = frame_index(frames, self.at, ctx)
         if i is None:
             return frames
         data = frames[i].data
         keep = min(self.keep or len(data) // 2, len(data) - 1)
+        ctx.ended = True
         # the cut message never completes: it does not count as an event
         return list(frames[:i]) + [Frame(data[:keep], counted=False)]

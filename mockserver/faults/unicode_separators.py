@@ -34,7 +34,7 @@ class UnicodeSeparators(Fault):
     at: int = field(metadata={"min": 1})
 
     def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
-        i = event_index(events, self.at)
+        i = event_index(events, self.at, ctx)
         if i is None or events[i].payload is None:
             return events
         payload = copy.deepcopy(events[i].payload)

@@ -24,13 +24,19 @@ class UnterminatedLastEvent(Fault):
     layer = "sse"
 
     def on_frames(self, frames: list[Frame], ctx: FaultContext) -> list[Frame]:
-        for i in range(len(frames) - 1, -1, -1):
-            frame = frames[i]
-            if frame.counted:
-                eol = eol_of(frame.data)
-                if frame.data.endswith(eol + eol):
-                    out = list(frames)
-                    out[i] = replace(frame, data=frame.data[: -len(eol)])
-                    return out
-                return frames
-        return frames
+        # Which event is the last is known only at the end: on a live stream the latest
+        # counted frame (and what follows it) is held back until another one arrives.
+        held: list[Frame] = ctx.state.get("held", [])
+        last = next((i for i in range(len(frames) - 1, -1, -1) if frames[i].counted), None)
+        if last is None:
+            out, held = ([], held + frames) if held else (list(frames), [])
+        else:
+            out, held = held + frames[:last], list(frames[last:])
+        ctx.state["held"] = held
+        if not ctx.final or not held:
+            return out
+        frame = held[0]
+        eol = eol_of(frame.data)
+        if frame.data.endswith(eol + eol):
+            held[0] = replace(frame, data=frame.data[: -len(eol)])
+        return out + held

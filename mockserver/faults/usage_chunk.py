@@ -41,6 +41,9 @@ class UsageChunk(Fault):
 
     placement: Literal["first", "before_finish", "every_chunk", "missing"]
 
+    def needs_whole_stream(self) -> bool:
+        return self.placement != "missing"  # the others count and move chunks stream-wide
+
     def on_payload(self, events: list[Event], ctx: FaultContext) -> list[Event]:
         rest = [e for e in events if e.kind != "usage"]
         if self.placement == "missing":

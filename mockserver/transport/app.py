@@ -4,33 +4,45 @@
     API:  routing.api_route (the formats' routes) ─► gate (auth, body size, JSON, the format's
           view, model) ─► choose (SPEC 2.3 order) ─► compile_plan (pure)
           ─► http_player.play ─► journal, feed (start and end events) + one log line
+          with --upstream, what no scenario answers ─► proxy.Proxy (transport/proxy.py),
+          journaled and published the same way
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
 Every request is journaled (arrival order, what was sent, outcome), then settled: sized
-against the journal's caps, a large body or answer kept short (journal.py). Bad input never
-raises out of here: it becomes an error plan in the route's own shape, one log line (with
-the reason, e.g. `detail="nested deeper than 256 levels"`), and the server keeps serving; a
-bug is a 500 whose traceback is logged once per kind (faillog.py).
+against the journal's caps, a large body or answer kept short (journal_bounds.py), proxied
+requests too. Bad input never raises out of here: it becomes an error plan in the route's
+own shape, one log line (with the reason, e.g. `detail="nested deeper than 256 levels"`),
+and the server keeps serving; a body that is not strict JSON gets its 400 before anything
+is forwarded; a bug is a 500 whose traceback is logged once per kind (faillog.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
 from mockserver.core.compile import compile_plan
 from mockserver.core.formats import compile_error, compile_json, view_for
 from mockserver.core.formats.embeddings_models import embeddings_body, model_object, models_body
+from mockserver.core.models import ModelInfo
 from mockserver.core.plan import Start, WirePlan
-from mockserver.core.request import RequestView, parse_json_body
+from mockserver.core.request import RequestView, parse_json_body, parse_json_value
 from mockserver.core.response import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
 from mockserver.transport.faillog import log_failure, short
+from mockserver.transport.forwarding import (
+    check_auth,
+    forward_of,
+    lenient_view,
+    make_proxy,
+    play_forwarded,
+)
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
 from mockserver.transport.journal import JournalEntry
@@ -38,6 +50,10 @@ from mockserver.transport.journal_bounds import keep_body
 from mockserver.transport.lane_store import LaneStore, LocalLanes
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
 from mockserver.transport.state import ServerState
+from mockserver.transport.upstreams import Forward
+
+if TYPE_CHECKING:
+    from mockserver.transport.proxy import Proxy
 
 __all__ = ["MockApp"]
 
@@ -51,6 +67,12 @@ class MockApp:
     def __init__(self, state: ServerState, lanes: LaneStore | None = None) -> None:
         self.state = state
         self.lanes: LaneStore = lanes if lanes is not None else LocalLanes(state)
+        self.proxy: Proxy | None = make_proxy(state.config) if state.config.upstreams else None
+
+    async def aclose(self) -> None:
+        """Close what the app opened in the server's loop (the upstream client)."""
+        if self.proxy is not None:
+            await self.proxy.aclose()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         try:
@@ -107,6 +129,12 @@ class MockApp:
             error = ApiError(500, f"mockserver internal error: {exc!r}"[:1000],
                              type="server_error")
             plan = self.error_plan(error, route, request)
+        if isinstance(plan, Forward):
+            assert self.proxy is not None
+            await play_forwarded(self.proxy, self.state, self.lanes, plan, scope, receive, send,
+                                 entry)
+            self.log_line(entry)
+            return
         entry.plan = plan
         entry.status = plan.status
         entry.scenario = entry.scenario or plan.scenario
@@ -138,10 +166,11 @@ class MockApp:
         if self.state.config.log:
             faults = ";".join(entry.faults) or "-"
             why = f' detail="{short(detail)}"' if detail else ""
+            upstream = f" upstream={short(entry.upstream)}" if entry.upstream else ""
             log.info(
-                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s%s",
+                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s%s%s",
                 entry.method, short(entry.path), entry.lane, entry.scenario or "-", faults,
-                entry.status, entry.outcome, why,
+                entry.status, entry.outcome, upstream, why,
             )
 
     def error_plan(self, exc: ApiError, route: Route, request: Request) -> WirePlan:
@@ -157,20 +186,31 @@ class MockApp:
 
     async def _plan(
         self, request: Request, route: Route, entry: JournalEntry, index: int
-    ) -> WirePlan:
+    ) -> WirePlan | Forward:
         method, path = request.method, route.path
         origin = request.headers.get("origin")
         config = self.state.config
         if method == "OPTIONS":
             return await gate.preflight_plan(self.state, self.lanes, request, route)
         found = api_route(path)
+        if found is not None and found.format.name == "models" and (
+                "x-goog-api-key" in request.headers or "key" in request.query_params):
+            found = api_route("/v1beta" + path[len("/v1"):]) or found  # google-genai 3: /v1
+        upstream = self.proxy.target(path) if self.proxy is not None else None
+        if upstream is not None and (found is None or found.format.name == "models"
+                                     or found.format.renderer.listing is not None):
+            # no scenario answers these: the upstream's own routes and model lists
+            api = found.format.name if found else "chat"
+            view = RequestView(api=api, path=path)
+            check_auth(config.api_key, request, api, forwarding=True)
+            raw = await self._read_forwarded(request, entry)
+            forward = await forward_of(self.state, self.lanes, request, route, upstream, view,
+                                       raw, index)
+            forward.known_route = False  # nothing a replay could answer
+            return forward
         if found is None:
             raise ApiError(404, f"Invalid URL ({method} {path})", code="unknown_url")
         api = found.format.name
-        if api == "models" and ("x-goog-api-key" in request.headers
-                                or "key" in request.query_params):  # google-genai 3 uses /v1
-            found = api_route("/v1beta" + path[len("/v1"):]) or found
-            api = found.format.name
         if found.format.renderer.listing is not None:  # model lists (Gemini, Ollama)
             return await self._listing_plan(request, found, path, entry)
         if api == "models" and "model" in found.params:
@@ -181,23 +221,48 @@ class MockApp:
             raise ApiError(405, f"Method {method} not allowed for {path}; use "
                            f"{' or '.join(methods)}.", code="method_not_allowed",
                            headers={"allow": ", ".join(methods)})
-        gate.check_auth(config.api_key, request.headers, api, request.query_params)
+        check_auth(config.api_key, request, api, forwarding=upstream is not None)
         if api == "models":
             body = models_body(self.state.models.listed())
             return compile_plan(RequestView(api="models", path=path), draft=compile_json(body),
                                 origin=origin)
+        raw = b""
         if get_form:
             body = entry.body = body_from_query(request.query_params)
         else:
-            body = await self._read_json(request, entry)
-        view = view_for(api, path, body, found.params)
-        info = gate.known_model(self.state.models, api, view.model or "")
+            raw, body = await self._read_json(request, entry)
+        try:
+            view = view_for(api, path, body, found.params)
+            info: ModelInfo | None = gate.known_model(self.state.models, api, view.model or "")
+        except ApiError:
+            if upstream is None:
+                raise
+            # the upstream judges what it accepts (its own fields, its own models and errors);
+            # the body itself was strict JSON all the same: a hostile one got its 400 above
+            view = lenient_view(api, path, body, found.params)
+            info = None
         choice = await choose(
             self.state, self.lanes, route, request.headers, model=view.model, index=index,
             draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
                                           chaos.pool_for(view)),
+            body=body if isinstance(body, dict) else None,
         )
         entry.scenario = choice.name
+        if upstream is not None and not choice.response.scripted:
+            # nothing scripted (no scenario, or one that only adds faults): the upstream answers
+            forward = await forward_of(self.state, self.lanes, request, route, upstream, view,
+                                       raw, index, choice)
+            if get_form:  # an EventSource's GET: the upstream gets the POST it stands for
+                forward.method, forward.query = "POST", ""
+                forward.body = json.dumps(body).encode()
+                forward.headers.append(("content-type", "application/json"))
+            return forward
+        if upstream is not None:  # a scenario answers after all: the mock's checks apply
+            check_auth(config.api_key, request, api, forwarding=False)
+            if info is None:
+                view = view_for(api, path, body, found.params)
+                info = gate.known_model(self.state.models, api, view.model or "")
+        assert info is not None
         response = choice.response
         if api == "embeddings":
             draft = (compile_error(response.error, view, choice.seed) if response.error
@@ -207,8 +272,9 @@ class MockApp:
                 scenario=choice.name,
             ))
         scenario_timing = choice.scenario.timing if choice.scenario else None
+        timing = None if config.fast else scenario_timing or config.timing
         return _with_fault_header(compile_plan(
-            view, response=response, seed=choice.seed, timing=scenario_timing or config.timing,
+            view, response=response, seed=choice.seed, timing=timing,
             faults=choice.faults, model=info.resolved, origin=origin, scenario=choice.name,
         ))
 
@@ -223,17 +289,17 @@ class MockApp:
                            headers={"allow": ", ".join(found.pattern.methods)})
         config = self.state.config
         gate.check_auth(config.api_key, request.headers, api, request.query_params)
-        body = await self._read_json(request, entry) if method == "POST" else None
+        body = (await self._read_json(request, entry))[1] if method == "POST" else None
         listing = found.format.renderer.listing
         assert listing is not None
         answer = listing(method, path, found.params, body or {}, self.state.models)
         return compile_plan(RequestView(api=api, path=path), draft=compile_json(answer, api=api),
                             origin=request.headers.get("origin"))
 
-    async def _read_json(self, request: Request, entry: JournalEntry) -> Any:
-        """The request's body as strict JSON (a 400 in the route's shape otherwise), journaled
-        as it came in: parsed when it parses, else its text (escaped where not UTF-8), cut
-        past 64 KiB (journal_bounds.py)."""
+    async def _read_json(self, request: Request, entry: JournalEntry) -> tuple[bytes, Any]:
+        """The request's body, as sent and as strict JSON (a 400 in the route's shape
+        otherwise, before anything is forwarded), journaled as it came in: parsed when it
+        parses, else its text (escaped where not UTF-8), cut past 64 KiB (journal_bounds.py)."""
         raw = await gate.read_body(request, self.state.config.max_body)
         try:
             body = parse_json_body(raw)
@@ -241,7 +307,24 @@ class MockApp:
             keep_body(entry, raw)
             raise
         keep_body(entry, raw, body)
-        return body
+        return raw, body
+
+    async def _read_forwarded(self, request: Request, entry: JournalEntry) -> bytes:
+        """The body of a request only the upstream answers (a route the mock does not
+        serve): strict JSON when its content type says JSON (a hostile body gets the 400 here
+        and never reaches the upstream), any other body as it is (a multipart upload);
+        journaled within the same bounds as every body."""
+        raw = await gate.read_body(request, self.state.config.max_body)
+        if not raw or "json" not in request.headers.get("content-type", ""):
+            keep_body(entry, raw)
+            return raw
+        try:
+            body = parse_json_value(raw)
+        except ApiError:
+            keep_body(entry, raw)
+            raise
+        keep_body(entry, raw, body)
+        return raw
 
     def _model_plan(self, method: str, model_id: str, request: Request) -> WirePlan:
         gate.check_auth(self.state.config.api_key, request.headers, "models")

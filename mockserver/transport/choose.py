@@ -4,8 +4,10 @@
                             when one is set, like X-Mock-Scenario)
     X-Mock-Scenario / /scenario/<name>/v1 / --scenario ─► a named library scenario
     the lane's queue     ─► the first queued scenario matching path and model
+    a recording          ─► the first `serve --record` scenario whose match fits (replay)
     chaos (--chaos RATE) ─► a seeded draw adds one fault (not when faults were asked for)
-    faithful default
+    faithful default (or, with --upstream, the upstream: the caller forwards when no
+                      scenario was chosen)
     --fault              ─► added to every request
 
 One function serves both transports so HTTP and WebSocket choose alike; queues and use
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockserver.core.scenario import Response, Scenario
 from mockserver.errors import ApiError, ConfigError
@@ -69,6 +72,7 @@ async def choose(
     model: str | None,
     index: int,
     draw_chaos: Callable[[], Fault | None],
+    body: Mapping[str, Any] | None = None,
 ) -> Choice:
     """Pick scenario, use, seed and faults for the `index`-th request of `route.lane`; the
     library and config come from `state`, queues and use counters from `lanes`."""
@@ -94,10 +98,16 @@ async def choose(
             # the others spares a shared store (Redis) one call per request
             choice.use = await lanes.library_use(route.lane, name)
     else:
-        taken = await lanes.take(route.lane, route.path, model)
+        taken = await lanes.take(route.lane, route.path, model, body=body)
         if taken is not None:
             choice.scenario, choice.use = taken
             choice.name, choice.queued = taken[0].name or "queued", True
+        elif body is not None:
+            replay = state.library.recording_for(route.path, model, body)
+            if replay is not None and replay.name:
+                choice.scenario, choice.name = replay, replay.name
+                if len(replay.responses) > 1 or replay.seed is not None:
+                    choice.use = await lanes.library_use(route.lane, replay.name)
     if choice.scenario is not None:
         choice.faults = list(choice.scenario.faults) + requested
         if choice.scenario.seed is not None:

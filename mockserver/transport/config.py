@@ -4,6 +4,7 @@ once when it is built; the limits of SPEC 8 are documented in README "Limits".""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mockserver.core.scenario import Timing
 from mockserver.errors import ConfigError
@@ -47,6 +48,15 @@ class ServerConfig:
     header_timeout: float | None = 10.0
     #: the largest WebSocket message accepted; a bigger one closes with 1009 and a reason
     ws_max_size: int = 16 * _MB
+    #: `--upstream`: where requests no scenario answers are forwarded, as `[PREFIX=]URL`
+    #: strings or `transport.upstreams.Upstream`s
+    upstreams: tuple[Any, ...] = ()
+    #: `--upstream-timeout`: seconds to connect, and between reads, before a 504 or a cut
+    upstream_timeout: float = 60.0
+    #: `--record DIR`: each proxied exchange is saved there as a scenario file
+    record_dir: str | None = None
+    #: `--timing fast` given: no pauses at all, not even a scenario's recorded timing
+    fast: bool = False
 
     def __post_init__(self) -> None:
         checks = (

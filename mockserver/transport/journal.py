@@ -58,11 +58,17 @@ class JournalEntry:
     #: (seconds since the first op, op index) per op played, recorded only while the
     #: inspector watches (`JournalFeed.capture`); None otherwise
     marks: list[tuple[float, int]] | None = None
+    #: the upstream URL when the request was proxied (SPEC 10)
+    upstream: str | None = None
     #: bytes this entry counts against the journal caps (set by `settle`); its body's part
     size: int = 0
     body_cost: int = 0
     settled: bool = False
     evicted: bool = False
+
+    @property
+    def proxied(self) -> bool:
+        return self.upstream is not None
 
     def to_dict(self, *, with_plan: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -85,6 +91,8 @@ class JournalEntry:
                         body_sha256=self.body_sha256)
         if self.error:
             data["error"] = self.error
+        if self.upstream is not None:
+            data["proxied"], data["upstream"] = True, self.upstream
         if with_plan and self.plan is not None:
             data["sent"] = self.plan.describe().splitlines()
         elif with_plan and self.sent is not None:

@@ -16,7 +16,7 @@ which the app answers in the route's own error shape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -52,10 +52,12 @@ class LaneStore(Protocol):
         ...
 
     async def take(
-        self, lane: str, path: str, model: str | None, *, peek: bool = False
+        self, lane: str, path: str, model: str | None, *, peek: bool = False,
+        body: Mapping[str, Any] | None = None,
     ) -> tuple[Scenario, int] | None:
-        """The first queued scenario matching (path, model) and its use index; one use is
-        consumed (exactly once, across every process sharing the store) unless `peek`."""
+        """The first queued scenario matching (path, model, body fields: `match.body`) and
+        its use index; one use is consumed (exactly once, across every process sharing the
+        store) unless `peek`."""
         ...
 
     async def library_use(self, lane: str, name: str) -> int:
@@ -94,9 +96,10 @@ class LocalLanes:
         return self.state.next_request(lane)
 
     async def take(
-        self, lane: str, path: str, model: str | None, *, peek: bool = False
+        self, lane: str, path: str, model: str | None, *, peek: bool = False,
+        body: Mapping[str, Any] | None = None,
     ) -> tuple[Scenario, int] | None:
-        return self.state.take(lane, path, model, peek=peek)
+        return self.state.take(lane, path, model, peek=peek, body=body)
 
     async def library_use(self, lane: str, name: str) -> int:
         return self.state.library_use(lane, name)

@@ -25,6 +25,7 @@ class ScenarioLibrary(MutableMapping[str, Scenario]):
         self._named: dict[str, Scenario] = {}
         self._deferred: list[Callable[[], Iterable[Scenario]]] = []
         self._lock = threading.Lock()
+        self._recorded: list[Scenario] = []  # recordings answer by their match, unnamed
 
     def defer(self, source: Callable[[], Iterable[Scenario]]) -> None:
         """Load `source()` (before every scenario added so far) on first use."""
@@ -55,12 +56,24 @@ class ScenarioLibrary(MutableMapping[str, Scenario]):
 
     def __setitem__(self, name: str, scenario: Scenario) -> None:
         with self._lock:
+            old = self._named.get(name)
             self._named[name] = scenario
+            self._recorded = [s for s in self._recorded if s is not old]
+            if scenario.recorded is not None:
+                self._recorded.append(scenario)
+
+    def recording_for(self, path: str, model: str | None, body: Any) -> Scenario | None:
+        """The first recording (`serve --record`) whose match fits this request, if any."""
+        for scenario in self._recorded:
+            if scenario.match.matches(path, model, body):
+                return scenario
+        return None
 
     def __delitem__(self, name: str) -> None:
         data = self._data
         with self._lock:
-            del data[name]
+            old = data.pop(name)
+            self._recorded = [s for s in self._recorded if s is not old]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)

@@ -9,6 +9,7 @@ Keys (P is the store's prefix, `mockserver:` by default; L a lane id):
     P lane:L:lib        hash: library scenario name -> uses on this lane
     P lane:L:q          list of the lane's queued ids, in enqueue order
     P lane:L:items      hash: <id>.s scenario JSON, <id>.p "=path" or "", <id>.m model or "",
+                        <id>.b body fields matched ({"field": canonical JSON}) or "",
                         <id>.t times (-1 = always), <id>.u uses so far, <id>.n name
     P lane:L:j          sorted set: journal entries (compact JSON) scored by arrival number
     P jbytes            hash: lane -> bytes of its journal
@@ -30,18 +31,34 @@ NEXT_REQUEST = """
 return {redis.call('INCR', KEYS[1]) - 1, redis.call('INCR', KEYS[2]) - 1}
 """
 
-#: KEYS: queue list, items hash; ARGV: path (no trailing /), model or "", "1" to peek.
+#: KEYS: queue list, items hash; ARGV: path (no trailing /), model or "", "1" to peek, the
+#: request body's fields ({"field": canonical JSON}; "" for no body; "?" when not sent yet).
 #: The first queued scenario that matches and has uses left: {id, use, scenario JSON} after
-#: counting the use (not when peeking), or nil.
+#: counting the use (not when peeking), or nil; {"?"} when a candidate matches on body fields
+#: and they were not sent (the caller asks again with them: most requests never pay for them).
 TAKE = """
 local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+local body = nil
 for _, id in ipairs(ids) do
-  local f = redis.call('HMGET', KEYS[2], id .. '.p', id .. '.m', id .. '.t', id .. '.u')
+  local f = redis.call('HMGET', KEYS[2], id .. '.p', id .. '.m', id .. '.t', id .. '.u',
+                       id .. '.b')
   if f[3] then
     local times, used = tonumber(f[3]), tonumber(f[4])
-    if (times < 0 or used < times)
+    local fits = (times < 0 or used < times)
         and (f[1] == '' or f[1] == '=' .. ARGV[1])
-        and (f[2] == '' or f[2] == ARGV[2]) then
+        and (f[2] == '' or f[2] == ARGV[2])
+    if fits and f[5] and f[5] ~= '' then
+      if ARGV[4] == '?' then return {'?'} end
+      if ARGV[4] == '' then
+        fits = false
+      else
+        body = body or cjson.decode(ARGV[4])
+        for key, value in pairs(cjson.decode(f[5])) do
+          if body[key] ~= value then fits = false end
+        end
+      end
+    end
+    if fits then
       if ARGV[3] ~= '1' then redis.call('HINCRBY', KEYS[2], id .. '.u', 1) end
       return {id, used, redis.call('HGET', KEYS[2], id .. '.s')}
     end
@@ -50,15 +67,15 @@ end
 return false
 """
 
-#: KEYS: id counter, queue list, items hash; ARGV: 5 per scenario (JSON, path field, model,
-#: times, name) -> the new ids
+#: KEYS: id counter, queue list, items hash; ARGV: 6 per scenario (JSON, path field, model,
+#: times, name, body fields) -> the new ids
 ENQUEUE = """
 local out = {}
-for i = 1, #ARGV, 5 do
+for i = 1, #ARGV, 6 do
   local id = 'scn_' .. redis.call('INCR', KEYS[1])
   redis.call('HSET', KEYS[3], id .. '.s', ARGV[i], id .. '.p', ARGV[i + 1],
              id .. '.m', ARGV[i + 2], id .. '.t', ARGV[i + 3], id .. '.u', 0,
-             id .. '.n', ARGV[i + 4])
+             id .. '.n', ARGV[i + 4], id .. '.b', ARGV[i + 5])
   redis.call('RPUSH', KEYS[2], id)
   out[#out + 1] = id
 end

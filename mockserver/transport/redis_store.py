@@ -3,7 +3,8 @@
     next_request   one Lua call: the lane's request index and the global arrival number,
                    both atomic counters, so seeds derive from (lane, index) as in one process
     take           one Lua call: the first matching queued scenario with uses left, its use
-                   counted in the same step: each enqueued use plays exactly once
+                   counted in the same step: each enqueued use plays exactly once (a second
+                   call with the request's body fields when a candidate matches on them)
     closed         one Lua call: the finished entry joins the lane's journal (scored by its
                    arrival number), then the SPEC 8 bounds evict (journal_bounds.py, the
                    same caps as in one process, `--journal-max-mb`); the entry is stored as
@@ -25,7 +26,7 @@ import itertools
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from mockserver.core.plan import WirePlan
@@ -57,6 +58,16 @@ RETRY_AFTER_S = 0.25
 #: how many ops of what was sent the shared journal keeps per entry (the rest is counted)
 SENT_OPS = 12
 _CACHE_MAX = 256  # parsed queued scenarios kept per worker
+
+
+def _canonical(value: Any) -> str:
+    """A body field's value as the text both sides of a body match compare (`match.body`,
+    compared inside Redis): JSON with sorted keys."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _sent_head(plan: WirePlan | None) -> list[str]:
@@ -155,12 +166,16 @@ class RedisLanes:
             return next(self._local.setdefault(lane, itertools.count())), -1
         return int(index), int(number)
 
-    async def take(self, lane: str, path: str, model: str | None, *, peek: bool = False
-                   ) -> tuple[Scenario, int] | None:
+    async def take(self, lane: str, path: str, model: str | None, *, peek: bool = False,
+                   body: Mapping[str, Any] | None = None) -> tuple[Scenario, int] | None:
         keys = [self._lane(lane, "q"), self._lane(lane, "items")]
-        args = [path.rstrip("/"), model or "", "1" if peek else "0"]
+        args = [path.rstrip("/"), model or "", "1" if peek else "0", "?"]
         try:
             found = await self._do(lambda: self._take(keys=keys, args=args))
+            if found and found[0] == b"?":  # a candidate matches on body fields: send them
+                args[3] = "" if body is None else _json(
+                    {key: _canonical(value) for key, value in body.items()})
+                found = await self._do(lambda: self._take(keys=keys, args=args))
         except ApiError:
             if lane != DEFAULT_LANE:
                 raise
@@ -183,9 +198,11 @@ class RedisLanes:
     async def enqueue(self, lane: str, scenarios: Sequence[Scenario]) -> list[str]:
         args: list[str | int] = []
         for s in scenarios:
+            fields = {key: _canonical(value) for key, value in (s.match.body or {}).items()}
             args += [json.dumps(scenario_to_dict(s), separators=(",", ":")),
                      "" if s.match.path is None else "=" + s.match.path.rstrip("/"),
-                     s.match.model or "", -1 if s.times is None else s.times, s.name or ""]
+                     s.match.model or "", -1 if s.times is None else s.times, s.name or "",
+                     _json(fields) if fields else ""]
         keys = [f"{self.p}ids", self._lane(lane, "q"), self._lane(lane, "items")]
         ids = await self._do(lambda: self._enqueue(keys=keys, args=args))
         return [i.decode() for i in ids]

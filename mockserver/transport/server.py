@@ -74,11 +74,6 @@ class _Server(uvicorn.Server):
         self.ready = threading.Event()
         self.on_shutdown = on_shutdown
 
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        if self.on_shutdown is not None:
-            self.on_shutdown()
-        await super().shutdown(sockets)
-
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         try:
             await super().startup(sockets)
@@ -90,6 +85,16 @@ class _Server(uvicorn.Server):
             super().run(sockets)
         finally:
             self.ready.set()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.on_shutdown is not None:
+            self.on_shutdown()
+        try:
+            await super().shutdown(sockets)
+        finally:  # in the server's loop, where the app's clients (the proxy's) live
+            close = getattr(self.config.app, "aclose", None)
+            if close is not None:
+                await close()
 
 
 def _builtin_library() -> tuple[Scenario, ...]:

@@ -120,6 +120,8 @@ class ServerState:
         if not scenario.name:
             raise ValueError("a library scenario needs a name")
         self.library[scenario.name] = scenario
+        if scenario.recorded is not None and scenario.match.model:
+            self.models.add(scenario.match.model)  # the upstream's model, known for replay
 
     def lane(self, lane_id: str) -> Lane:
         """The lane (created when new), marked as just used. Call under `lock`."""
@@ -164,13 +166,15 @@ class ServerState:
             return ids
 
     def take(
-        self, lane_id: str, path: str, model: str | None, *, peek: bool = False
+        self, lane_id: str, path: str, model: str | None, *, peek: bool = False,
+        body: Any = None,
     ) -> tuple[Scenario, int] | None:
-        """The first queued scenario matching (path, model) and its use index; consumes one use."""
+        """The first queued scenario matching (path, model, body) and its use index; consumes
+        one use."""
         with self.lock:
             lane = self.lanes.get(lane_id)
             for queued in lane.queue if lane is not None else ():
-                if queued.exhausted or not queued.scenario.match.matches(path, model):
+                if queued.exhausted or not queued.scenario.match.matches(path, model, body):
                     continue
                 use = queued.used
                 if not peek:

@@ -123,6 +123,14 @@ class _Worker(uvicorn.Server):
         if self.started:
             self._ready(bound_port(self))
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().shutdown(sockets)
+        finally:  # in the worker's loop, where the app's clients (the proxy's) live
+            app = self.config.app
+            if isinstance(app, MockApp):
+                await app.aclose()
+
 
 def run_worker(spec: WorkerSpec, index: int, ready: Callable[[int], None]) -> None:
     """Serve as worker `index` on the spec's port until SIGINT/SIGTERM (uvicorn's handlers).

@@ -88,6 +88,33 @@ async def test_a_queued_scenario_comes_back_from_redis_as_it_was_enqueued(redis_
     await _close(one, two)
 
 
+async def test_match_body_fields_are_matched_inside_redis_as_in_process(redis_server) -> None:
+    """`match.body` (what a recording matches on) holds in the shared store too: a candidate
+    whose body fields differ is skipped, one without body fields still matches anything."""
+    from mockserver.transport.state import ServerConfig, ServerState
+
+    one, two = _stores(redis_server)
+    asked = [{"role": "user", "content": "héllo"}]
+    fields = {"match": {"body": {"messages": asked, "tools": None}},
+              "response": {"text": "by body"}, "times": 3}
+    await one.enqueue("b", [Scenario.from_dict(fields)])
+    local = ServerState(ServerConfig())
+    local.enqueue("b", [Scenario.from_dict(fields)])
+    for body, expected in ((None, False), ({"messages": asked}, False),
+                           ({"messages": asked, "tools": None, "model": "m"}, True),
+                           ({"messages": [{"content": "héllo", "role": "user"}], "tools": None},
+                            True),  # same JSON, keys in another order
+                           ({"messages": asked + asked, "tools": None}, False)):
+        found = await two.take("b", "/v1/chat/completions", "m", body=body, peek=True)
+        assert (found is not None) is expected, body
+        in_process = local.take("b", "/v1/chat/completions", "m", body=body, peek=True)
+        assert (in_process is not None) is expected, body
+    await one.enqueue("b", [Scenario.from_dict({"response": {"text": "any"}})])
+    found = await two.take("b", "/v1/chat/completions", "m", body={"messages": []})
+    assert found is not None and found[0].responses[0].text == "any"
+    await _close(one, two)
+
+
 async def test_bodies_over_64_kib_are_journaled_truncated_with_size_and_sha256(
     redis_server,
 ) -> None:
