@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import socket
 
-__all__ = ["enqueue", "reset", "admin_request"]
+__all__ = ["enqueue", "reset", "admin_request", "dechunk"]
 
 
 def admin_request(port: int, method: str, path: str, body: object | None = None,
@@ -26,8 +26,6 @@ def admin_request(port: int, method: str, path: str, body: object | None = None,
             parts.append(chunk)
     raw = b"".join(parts)
     status = int(raw.split(b" ", 2)[1])
-    from sample import dechunk
-
     return status, dechunk(raw)[1]
 
 
@@ -43,3 +41,19 @@ def enqueue(port: int, scenario: object, lane: str | None = None) -> bytes:
 def reset(port: int, lane: str | None = None) -> None:
     """POST `/_mock/reset`, clearing queues and journal."""
     admin_request(port, "POST", "/_mock/reset" + (f"?lane={lane}" if lane else ""))
+
+
+def dechunk(raw: bytes) -> tuple[bytes, bytes]:
+    """Split an HTTP/1.1 response into (header block, de-chunked body)."""
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    if b"chunked" not in head.lower():
+        return head, rest
+    out = []
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out.append(rest[:size])
+        rest = rest[size + 2:]
+    return head, b"".join(out)

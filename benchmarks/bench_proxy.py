@@ -1,4 +1,4 @@
-"""(10) Proxy overhead: what `serve --upstream` adds before the first byte (SPEC 10: <= 2 ms on
+"""(11) Proxy overhead: what `serve --upstream` adds before the first byte (SPEC 10: <= 2 ms on
 loopback).
 
 One upstream, a mockserver process answering a 20-chunk stream; the same request sent to it

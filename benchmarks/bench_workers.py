@@ -1,4 +1,4 @@
-"""(9) Throughput of `serve --workers N` for N = 1, 2, 4, and the cost of Redis state.
+"""(10) Throughput of `serve --workers N` for N = 1, 2, 4, and the cost of Redis state.
 
 Contenders, each `mockserver serve` in its own process group, all measured in the same run,
 round by round in rotated order (common.rounds):

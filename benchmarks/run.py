@@ -39,8 +39,9 @@ REGISTRY: dict[str, str] = {
     "memory": "bench_memory",    # (5) RSS idle, 1M-event stream, 1000 idle streams
     "startup": "bench_startup",  # (6) `mockserver serve` until the port accepts; session start
     "fuzz": "script:bench_fuzz.py",  # (7) check_sse_parser examples/s (fuzzing engineer)
-    "workers": "bench_workers",  # (9) events/s for 1, 2, 4 workers; Redis vs in-process state
-    "proxy": "bench_proxy",      # (10) `serve --upstream`: ms added before the first byte
+    "hostile": "bench_hostile",  # (9) 10,000 hostile inputs; RSS under 5,000 lanes, 1 MB bodies
+    "workers": "bench_workers",  # (10) events/s for 1, 2, 4 workers; Redis vs in-process state
+    "proxy": "bench_proxy",      # (11) `serve --upstream`: ms added before the first byte
 }
 PEERS = "bench_peers"            # (8) only with --peers
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from admin import dechunk, enqueue
+
 __all__ = ["Sample", "capture", "synthetic", "load_sample", "chat_request", "TOKEN"]
 
 TOKEN = "tok"
@@ -87,26 +89,8 @@ def _read_all(port: int, request: bytes, timeout: float = 10.0) -> bytes:
     return b"".join(parts)
 
 
-def dechunk(raw: bytes) -> tuple[bytes, bytes]:
-    """Split an HTTP/1.1 response into (header block, de-chunked body)."""
-    head, _, rest = raw.partition(b"\r\n\r\n")
-    if b"chunked" not in head.lower():
-        return head, rest
-    out = []
-    while rest:
-        size_line, _, rest = rest.partition(b"\r\n")
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            break
-        out.append(rest[:size])
-        rest = rest[size + 2:]
-    return head, b"".join(out)
-
-
 def capture(port: int) -> Sample:
     """Ask mockserver on `port` for an 8-chunk scripted stream and cut it into a Sample."""
-    from admin import enqueue
-
     enqueue(port, {"response": {"chunks": [TOKEN] * 8}, "times": 1})
     _, body = dechunk(_read_all(port, chat_request("127.0.0.1", port)))
     events = [e + b"\n\n" for e in body.split(b"\n\n") if e]

@@ -61,6 +61,7 @@ class ApiError(MockServerError):
         param: str | None = None,
         code: str | None = None,
         headers: dict[str, str] | None = None,
+        detail: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -69,6 +70,8 @@ class ApiError(MockServerError):
         self.param = param
         self.code = code
         self.headers = dict(headers or {})
+        #: why, in a few words, for the server's log line (not sent: the API's wording stays)
+        self.detail = detail
 
     def body(self) -> dict[str, Any]:
         """The OpenAI error body `{"error": {"message", "type", "param", "code"}}`."""

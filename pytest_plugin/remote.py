@@ -107,9 +107,11 @@ class RemoteServer:
                 scenario=data.get("scenario"), faults=tuple(data.get("faults", ())),
                 status=data.get("status"), outcome=data.get("outcome", ""),
                 bytes_sent=data.get("bytes_sent", 0), error=data.get("error"),
+                body_size=data.get("body_size"), body_sha256=data.get("body_sha256"),
+                body_truncated=bool(data.get("body_truncated")),
+                sent=list(data.get("sent", [])),
                 started=data.get("started", 0.0), protocol=data.get("protocol", "http"),
             )
-            entry.sent = list(data.get("sent", []))  # type: ignore[attr-defined]
             entry.timeline = data.get("timeline")  # type: ignore[attr-defined]
             entries.append(entry)
         return entries

@@ -2,7 +2,8 @@
 
 mockserver serve [--host] [--port] [--scenarios PATH] [--scenario NAME] [--fault SPEC]...
                  [--chaos RATE] [--seed N] [--timing fast|realistic] [--models LIST]
-                 [--api-key KEY] [--admin-token TOKEN] [--workers N] [--state URL] [--quiet]
+                 [--api-key KEY] [--admin-token TOKEN] [--workers N] [--state URL]
+                 [--header-timeout S] [--journal-max-mb MB] [--quiet]
                  [--upstream [PREFIX=]URL]... [--upstream-timeout S] [--record DIR]
                  [--http auto|httptools|h11] [--loop auto|uvloop|asyncio]
 mockserver faults                 the fault catalogue: name, layer, params, client symptom
@@ -18,7 +19,7 @@ import logging
 import os
 import signal
 import sys
-import time
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -105,6 +106,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="keep lanes, queues and the journal in Redis, shared by every worker and machine: "
         "redis://HOST:PORT/DB (needs the redis extra)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="close a connection that has not sent complete request headers in this time "
+        "(slowloris; default 10, 0 turns it off)",
+    )
+    serve.add_argument(
+        "--journal-max-mb",
+        type=float,
+        metavar="MB",
+        help="the journal's total size cap, in process or in Redis with --state; each lane "
+        "gets a quarter (default 64)",
     )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
@@ -227,6 +243,8 @@ def _serve(args: argparse.Namespace) -> int:
         faults=faults,
         scenario=args.scenario,
         log=not args.quiet,
+        header_timeout=args.header_timeout or None,
+        **({} if args.journal_max_mb is None else {"journal_max_mb": args.journal_max_mb}),
         upstreams=upstreams,
         upstream_timeout=args.upstream_timeout,
         record_dir=args.record,
@@ -247,20 +265,22 @@ def _serve(args: argparse.Namespace) -> int:
     for scenario in scenarios:
         server.state.add_library(scenario)
 
+    stopping = threading.Event()
+
     def stop(*_: object) -> None:
-        raise KeyboardInterrupt
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     server.start()
     print(f"mockserver listening on {server.url} (inspector: {server.inspector_url})", flush=True)
     _announce_upstreams(upstreams)
-    try:
-        while server.running:
-            time.sleep(0.2)
-    except KeyboardInterrupt:
+    while server.running and not stopping.wait(0.1):
         pass
-    finally:
-        server.stop()
+    # SIGTERM or Ctrl-C: stop within 2 s whatever is in flight. uvicorn closes idle and
+    # half-sent connections at once and gives streams 0.5 s; a server thread still busy
+    # after that is a daemon and ends with the process.
+    server.stop(timeout=0.6)
     return 0
 
 

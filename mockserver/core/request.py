@@ -8,16 +8,16 @@ request (`Renderer.view` in core/formats/) with the checks shared here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.core.strict_json import StrictJSONError, loads
 from mockserver.errors import ApiError
 
 __all__ = [
-    "RequestView", "parse_json_body", "validate_fields", "checked_model", "stream_view", "require",
-    "bad_type", "text_of", "last_user_text", "count_tokens",
+    "RequestView", "parse_json_body", "parse_json_value", "validate_fields", "checked_model",
+    "stream_view", "require", "bad_type", "text_of", "last_user_text", "count_tokens",
 ]
 
 _TYPE_WORDS = {
@@ -65,22 +65,35 @@ def bad_type(name: str, expected: str, value: Any) -> ApiError:
 
 
 def parse_json_body(raw: bytes) -> dict[str, Any]:
-    """Parse a request body as a JSON object, or raise the real API's 400."""
-    try:
-        body = json.loads(raw) if raw else None
-    except (ValueError, UnicodeDecodeError):
-        body = None
-        invalid = True
-    else:
-        invalid = False
-    if invalid or not isinstance(body, dict):
-        raise ApiError(
-            400,
-            "We could not parse the JSON body of your request. (HINT: This likely means you "
-            "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
-            "but what was sent was not valid JSON.)",
-        )
+    """Parse a request body as a strict JSON object (core/strict_json.py: no NaN or Infinity,
+    no lone surrogate, at most 256 levels deep), or raise the real API's 400. The reason
+    goes to the server log (`ApiError.detail`), not to the client: the API words it the same
+    for every unparseable body."""
+    body = parse_json_value(raw)
+    if not isinstance(body, dict):
+        raise _unparseable(f"the body is a JSON {type(body).__name__}, not an object")
     return body
+
+
+def parse_json_value(raw: bytes) -> Any:
+    """Parse a request body as strict JSON of any kind (an object or not), or raise the same
+    400 as `parse_json_body`: for a body the mock only forwards (`serve --upstream`)."""
+    if not raw:
+        raise _unparseable("the body is empty")
+    try:
+        return loads(raw)
+    except StrictJSONError as exc:
+        raise _unparseable(exc.reason) from None
+
+
+def _unparseable(reason: str) -> ApiError:
+    return ApiError(
+        400,
+        "We could not parse the JSON body of your request. (HINT: This likely means you "
+        "aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, "
+        "but what was sent was not valid JSON.)",
+        detail=reason,
+    )
 
 
 def validate_fields(body: Mapping[str, Any]) -> None:
@@ -90,19 +103,20 @@ def validate_fields(body: Mapping[str, Any]) -> None:
             continue
         value = body[name]
         ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if kind is int:
-            ok = ok and float(value).is_integer()
+        if kind is int and isinstance(value, float):
+            ok = value.is_integer()
         if not ok:
             raise bad_type(name, _TYPE_WORDS[kind], value)
         word = "decimal" if kind is float else "integer"
-        if low is not None and float(value) < low:
+        # compared as given: float() of a 400-digit integer raises OverflowError
+        if low is not None and value < low:
             raise ApiError(
                 400,
                 f"Invalid '{name}': {word} below minimum value. Expected a value >= {low:g}, "
                 f"but got {value} instead.",
                 param=name, code=f"{word}_below_min_value",
             )
-        if high is not None and float(value) > high:
+        if high is not None and value > high:
             raise ApiError(
                 400,
                 f"Invalid '{name}': {word} above maximum value. Expected a value <= {high:g}, "

@@ -19,11 +19,11 @@ answer types live in the leaf `response.py`, which the faults may read.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mockserver.core import strict_json
 from mockserver.core.plan import REALISTIC_TIMING, Timing
 from mockserver.core.response import FINISH_REASONS, ErrorReply, Repeat, Response, ToolCall
 from mockserver.core.validate import Doc
@@ -227,15 +227,20 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 
 
 def parse_document(text: str, where: str) -> list[Scenario]:
-    """Scenarios from one document: a single scenario mapping or a list of them (JSON when
-    `where` ends in .json, else YAML); errors name `where` and the field path."""
+    """Scenarios from one document: a single scenario mapping or a list of them (strict JSON
+    when `where` ends in .json, else YAML within `safe_yaml`'s budget: aliases, nesting, size,
+    expanded nodes); errors name `where` and the field path, or the limit passed."""
     import yaml  # only documents need it: kept off the server's start-up path
 
+    from mockserver.core import safe_yaml
+
+    kind = "JSON" if where.endswith(".json") else "YAML"
     try:
-        doc: Any = json.loads(text) if where.endswith(".json") else yaml.safe_load(text)
+        doc: Any = strict_json.loads(text) if kind == "JSON" else safe_yaml.load(text)
+    except safe_yaml.YamlBudgetError as exc:
+        raise ScenarioError(f"YAML over its budget ({exc.limit}): {exc}", where=where) from None
     except (ValueError, yaml.YAMLError) as exc:
-        raise ScenarioError(f"not valid {'JSON' if where.endswith('.json') else 'YAML'}: {exc}",
-                            where=where) from None
+        raise ScenarioError(f"not valid {kind}: {exc}", where=where) from None
     if doc is None:
         return []
     if isinstance(doc, dict) and "scenarios" in doc and isinstance(doc["scenarios"], list):

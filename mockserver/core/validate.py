@@ -7,6 +7,7 @@ so an error says exactly which field of which file is wrong and what was expecte
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -76,6 +77,8 @@ class Doc:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.error(key, f"expected a number, got {type(value).__name__} {value!r}")
+        if not math.isfinite(value) or abs(value) > 1e15:
+            raise self.error(key, f"expected a finite number, got {value!r}")
         if value < minimum:
             raise self.error(key, f"expected a number >= {minimum}, got {value}")
         return float(value)

@@ -48,6 +48,7 @@ and the formats (to answer in the route's own shape); a test (tests/test_layers.
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 import typing
 from dataclasses import dataclass, field
@@ -168,7 +169,10 @@ def _coerce(fault: str, name: str, hint: Any, value: Any) -> Any:
         if hint is float:
             if isinstance(value, bool):
                 raise ValueError
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):  # nan would slip past every bound; inf never ends
+                raise ValueError
+            return number
         if hint is str:
             return str(value)
     except (TypeError, ValueError):

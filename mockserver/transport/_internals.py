@@ -7,32 +7,39 @@ transport under `scope["extensions"]["mockserver.transport"]`. Pinned behaviour 
 tests/transport and tests/ws; if uvicorn changes these classes, only this file needs to follow.
 
     HTTP       http_protocol_class("httptools" | "h11"), transport_of, drain (flow
-               control), flush (write buffer)
+               control), flush (write buffer); HeaderTimeoutMixin (slowloris: a connection
+               without complete request headers within `header_timeout` is closed), mixed
+               into both HTTP protocol classes
     WebSocket  ws_protocol (the `ws=` factory), and the frame powers ASGI lacks, through
                uvicorn's sans-I/O websockets protocol (`transport.get_protocol().conn`, a
                `websockets` ServerProtocol, so the protocol's own state stays consistent):
                a message split into frames (send_fragments), a close frame without a code
                (close_without_code, 1005), the end without a close frame (drop, 1006),
-               silence to pings (ignore_pings), direct text frames (text_writer)
+               silence to pings (ignore_pings), direct text frames (text_writer); a text
+               message that is not UTF-8 closes with 1007 and one log line (uvicorn logs a
+               traceback per message)
 
 Both HTTP implementations get the same subclass (`http_protocol_class`): each keeps its
 asyncio transport and its `FlowControl` as `self.transport` / `self.flow`, and writes the
 chunked terminator on the final empty body message, so the players' direct chunk writes,
 aborts and resets behave alike on both (and on uvloop's transports, whose `socket` extra
-takes `setsockopt`). Each class is built on first use: a server on httptools never imports
-h11, and the other way round.
+takes `setsockopt`); both share `on_response_complete`, `self.cycle`, `self.loop` and
+`self.config`, all that `HeaderTimeoutMixin` needs. Each class is built on first use: a
+server on httptools never imports h11, and the other way round.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import struct
 from collections.abc import Callable
 from typing import Any
 
 __all__ = [
-    "http_protocol_class", "ws_protocol", "ws_protocol_class", "TRANSPORT_KEY", "transport_of",
+    "HeaderTimeoutMixin", "http_protocol_class", "ws_protocol", "ws_protocol_class",
+    "TRANSPORT_KEY", "transport_of",
     "bound_port",
     "drain",
     "flush",
@@ -41,6 +48,8 @@ __all__ = [
 ]
 
 TRANSPORT_KEY = "mockserver.transport"
+
+log = logging.getLogger("mockserver")
 
 
 def _wrap(app: Any, transport: asyncio.BaseTransport) -> Any:
@@ -54,10 +63,65 @@ def _wrap(app: Any, transport: asyncio.BaseTransport) -> Any:
     return with_transport
 
 
+class HeaderTimeoutMixin:
+    """Close a connection that has not sent complete request headers within
+    `config.header_timeout` seconds (slowloris), on a new connection and between requests
+    of a keep-alive one. Mixed into every uvicorn HTTP protocol class (h11 and httptools):
+    it relies only on what both share, `connection_made` / `connection_lost`,
+    `on_response_complete`, `self.cycle` (a request in progress once its headers are
+    complete), `self.transport`, `self.loop` and `self.config`. A connection upgraded to a
+    WebSocket belongs to another protocol by then, and is left alone.
+    """
+
+    _header_timer: asyncio.TimerHandle | None = None
+    cycle: Any
+    config: Any
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+
+    def _arm_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+        seconds = getattr(self.config, "header_timeout", None)
+        self._header_timer = self.loop.call_later(seconds, self._header_timeout) if seconds \
+            else None
+
+    def _header_timeout(self) -> None:
+        self._header_timer = None
+        transport = self.transport
+        protocol: Any = transport.get_protocol()
+        if transport.is_closing() or protocol is not self:
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # headers complete: a request is being answered
+        if getattr(self.config, "log_requests", False):
+            peer = transport.get_extra_info("peername")
+            log.info("closed %s: no complete request headers within %ss (header timeout)",
+                     f"{peer[0]}:{peer[1]}" if peer else "a connection",
+                     self.config.header_timeout)
+        transport.close()
+
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm_header_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        if not self.transport.is_closing():
+            self._arm_header_timer()  # the next request's headers get the same time
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
 @functools.cache
 def http_protocol_class(http: str) -> type[asyncio.Protocol]:
     """uvicorn's `httptools` or `h11` protocol, exposing the transport to the app through the
-    scope (what uvicorn's `http=` is given)."""
+    scope, with the header timeout of `HeaderTimeoutMixin` (what uvicorn's `http=` is
+    given)."""
     base: type[Any]
     if http == "httptools":
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
@@ -66,7 +130,7 @@ def http_protocol_class(http: str) -> type[asyncio.Protocol]:
     else:
         raise ValueError(f"unknown HTTP implementation {http!r}")
 
-    class TransportProtocol(base):  # type: ignore[misc]
+    class TransportProtocol(HeaderTimeoutMixin, base):  # type: ignore[misc]
         app: Any
 
         def connection_made(self, transport: asyncio.Transport) -> None:
@@ -87,6 +151,28 @@ def ws_protocol_class() -> type[Any]:
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
             self.app = _wrap(self.app, transport)
+
+        def send_receive_event_to_app(self) -> None:
+            """uvicorn's, except that a text message that is not UTF-8 closes with 1007 and a
+            reason after one log line (uvicorn logs a traceback for each)."""
+            if self.curr_msg_data_type != "text" or self.close_sent:
+                super().send_receive_event_to_app()
+                return
+            data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+            self.frames = []
+            try:
+                text = data.decode()
+            except UnicodeDecodeError as exc:
+                if getattr(self.config, "log_requests", False):
+                    log.info("WebSocket %s: closed 1007, a text message is not UTF-8 (byte %d)",
+                             self.scope.get("path", "?"), exc.start)
+                self.conn.send_close(1007, "invalid UTF-8 in a text message")
+                self.handle_parser_exception()
+                return
+            self.queue.put_nowait({"type": "websocket.receive", "text": text})  # type: ignore[arg-type]
+            if not self.read_paused:
+                self.read_paused = True
+                self.transport.pause_reading()
 
     return TransportWSProtocol
 

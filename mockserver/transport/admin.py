@@ -14,24 +14,32 @@
 Queues and journals come from the app's lane store, so with `--state` any worker answers for
 all of them. A bad scenario gets 422 with the field path in `param`; a store that refuses
 (400 `state_required`: several workers without --state) or cannot reach its state (503
-`state_unavailable`) answers in the same shape. With `--admin-token`, every admin call,
-and every request that carries an X-Mock-* header, needs `Authorization: Bearer <token>` (or
-`X-Mock-Token: <token>`); `security.check_bind` refuses a non-loopback address without one.
-The inspector's page and stream also take it as `?token=`, since a browser opens them without
-headers.
+`state_unavailable`) answers in the same shape. Bodies are refused with 413 past
+`admin_max_body` (1 MiB) before they are read (Content-Length, or while a chunked body
+streams in); JSON is strict (core/strict_json.py) and YAML is parsed within a budget
+(core/safe_yaml.py) in a worker thread, so a bomb gets 422 naming the limit and the event
+loop keeps serving. Every answer, errors and failures included, is JSON in the OpenAI error
+shape; nothing here can make uvicorn answer its plain-text 500. With `--admin-token`, every
+admin call, and every request that carries an X-Mock-* header, needs `Authorization: Bearer
+<token>` (or `X-Mock-Token: <token>`); `security.check_bind` refuses a non-loopback address
+without one. The inspector's page and stream also take it as `?token=`, since a browser opens
+them without headers.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from mockserver.core import strict_json
 from mockserver.core.scenario import Scenario
 from mockserver.errors import ApiError, ConfigError
 from mockserver.faults import catalog
+from mockserver.transport.faillog import log_failure
+from mockserver.transport.gate import read_body
 from mockserver.transport.routing import Route
 from mockserver.transport.security import query_token_ok, token_ok
 from mockserver.transport.state import DEFAULT_LANE
@@ -61,17 +69,35 @@ def describe_scenario(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def _parse_body(raw: bytes, content_type: str) -> Any:
-    """JSON when the content type says so, else YAML (a superset); raises ValueError."""
-    text = raw.decode("utf-8")
-    if "json" in content_type:
-        return json.loads(text)
+#: nodes an uploaded YAML document may have (aliases expanded): composing costs about 8 us
+#: a node, so the admin API keeps a twentieth of a file's budget (a refusal within ~100 ms);
+#: a scenario is a few dozen nodes, a longer script goes in as JSON or with --scenarios
+ADMIN_YAML_NODES = 10_000
+
+
+def _parse_yaml(text: str) -> Any:
+    """YAML within its budget; `YamlBudgetError` (naming the limit) or ValueError."""
     import yaml  # only scenario uploads need it; keeps it off the server's start-up path
 
+    from mockserver.core import safe_yaml
+
     try:
-        return yaml.safe_load(text)
+        return safe_yaml.load(text, safe_yaml.YamlBudget(max_nodes=ADMIN_YAML_NODES))
+    except safe_yaml.YamlBudgetError:
+        raise
     except yaml.YAMLError as exc:
         raise ValueError(str(exc)) from None
+
+
+async def _parse_body(raw: bytes, content_type: str) -> Any:
+    """Strict JSON when the content type says so, else YAML (a superset) parsed in a worker
+    thread; raises ValueError (`StrictJSONError`, `YamlBudgetError`)."""
+    if "json" in content_type:
+        return strict_json.loads(raw)
+    text = raw.decode("utf-8")
+    if len(text) < 2048:  # a small document parses faster than a thread hop
+        return _parse_yaml(text)
+    return await asyncio.to_thread(_parse_yaml, text)
 
 
 async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route: Route) -> None:
@@ -85,9 +111,15 @@ async def handle(app: Any, scope: dict[str, Any], receive: Any, send: Any, route
         return
     try:
         response = await _dispatch(app, request, route)
-    except ApiError as exc:  # from the lane store: refused (no shared state) or unreachable
+    except ApiError as exc:  # a body too large, or the lane store refused or is unreachable
         response = _error(exc.status, exc.message, param=exc.param, code=exc.code,
                           type=exc.type)
+    except Exception as exc:  # noqa: BLE001 - a bug answers 500 in the API's shape, not uvicorn's
+        app.state.errors.append(exc)
+        log_failure(f"internal error in {request.method} {route.path}", exc)
+        response = JSONResponse({"error": {
+            "message": f"mockserver internal error: {exc!r}"[:1000], "type": "server_error",
+            "param": None, "code": None}}, status_code=500)
     await response(scope, receive, send)
 
 
@@ -150,11 +182,14 @@ async def _dispatch(app: Any, request: Request, route: Route) -> JSONResponse:
 
 
 async def _enqueue(state: Any, lanes: Any, request: Request, lane: str) -> JSONResponse:
-    raw = await request.body()
-    if len(raw) > state.config.max_body:
-        return _error(413, "Scenario body too large.", code="request_too_large")
+    raw = await read_body(request, state.config.admin_max_body)  # 413 before reading too much
+    from mockserver.core.safe_yaml import YamlBudgetError
+
     try:
-        doc = _parse_body(raw, request.headers.get("content-type", ""))
+        doc = await _parse_body(raw, request.headers.get("content-type", ""))
+    except YamlBudgetError as exc:
+        return _error(422, f"YAML over its budget ({exc.limit}): {exc}", param=exc.limit,
+                      code="yaml_budget_exceeded")
     except (ValueError, UnicodeDecodeError) as exc:
         return _error(422, f"Body is neither valid JSON nor YAML: {exc}", code="invalid_body")
     if doc is None or doc == []:

@@ -8,12 +8,17 @@
           journaled and published the same way
     WebSocket: ws_app.serve_ws (imported on the first upgrade) ─► ws_player
 
-Every request is journaled (arrival order, what was sent, outcome). Bad input never raises
-out of here: it becomes an OpenAI-format error plan and the server keeps serving.
+Every request is journaled (arrival order, what was sent, outcome), then settled: sized
+against the journal's caps, a large body or answer kept short (journal_bounds.py), proxied
+requests too. Bad input never raises out of here: it becomes an error plan in the route's
+own shape, one log line (with the reason, e.g. `detail="nested deeper than 256 levels"`),
+and the server keeps serving; a body that is not strict JSON gets its 400 before anything
+is forwarded; a bug is a 500 whose traceback is logged once per kind (faillog.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -25,11 +30,12 @@ from mockserver.core.formats import compile_error, compile_json, view_for
 from mockserver.core.formats.embeddings_models import embeddings_body, model_object, models_body
 from mockserver.core.models import ModelInfo
 from mockserver.core.plan import Start, WirePlan
-from mockserver.core.request import RequestView, parse_json_body
+from mockserver.core.request import RequestView, parse_json_body, parse_json_value
 from mockserver.core.response import ErrorReply
 from mockserver.errors import ApiError
 from mockserver.transport import admin, chaos, gate
 from mockserver.transport.choose import choose
+from mockserver.transport.faillog import log_failure, short
 from mockserver.transport.forwarding import (
     check_auth,
     forward_of,
@@ -39,9 +45,11 @@ from mockserver.transport.forwarding import (
 )
 from mockserver.transport.get_stream import body_from_query, has_get_form
 from mockserver.transport.http_player import Played, play
+from mockserver.transport.journal import JournalEntry
+from mockserver.transport.journal_bounds import keep_body
 from mockserver.transport.lane_store import LaneStore, LocalLanes
 from mockserver.transport.routing import WS_ROUTES, Route, api_route, parse_route
-from mockserver.transport.state import JournalEntry, ServerState
+from mockserver.transport.state import ServerState
 from mockserver.transport.upstreams import Forward
 
 if TYPE_CHECKING:
@@ -67,6 +75,15 @@ class MockApp:
             await self.proxy.aclose()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await self._serve(scope, receive, send)
+        except asyncio.CancelledError:
+            # uvicorn cancels what is still in flight 0.5 s into a shutdown (a stall, a held
+            # stream) and logs a traceback for any exception out of the app: this task is
+            # the request's root and nobody awaits its result, so it just ends here.
+            return
+
+    async def _serve(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
         if kind == "http":
             await self._http(scope, receive, send)
@@ -99,6 +116,7 @@ class MockApp:
             index=-1, method=request.method, path=scope["path"], lane=route.lane,
             headers={k.lower(): v for k, v in request.headers.items()}, body=None,
         )
+        detail = None
         try:
             lane_index, entry.index = await self.lanes.next_request(route.lane)
             await self.lanes.opened(entry)
@@ -108,11 +126,12 @@ class MockApp:
             self.log_line(entry)
             return
         except ApiError as exc:
-            plan = self.error_plan(exc, route, request)
+            plan, detail = self.error_plan(exc, route, request), exc.detail
         except Exception as exc:  # noqa: BLE001 - any bug becomes a 500, the server keeps serving
             self.state.errors.append(exc)
-            log.exception("mockserver: internal error")
-            error = ApiError(500, f"mockserver internal error: {exc!r}", type="server_error")
+            log_failure(f"internal error in {request.method} {route.path}", exc)
+            error = ApiError(500, f"mockserver internal error: {exc!r}"[:1000],
+                             type="server_error")
             plan = self.error_plan(error, route, request)
         if isinstance(plan, Forward):
             assert self.proxy is not None
@@ -136,24 +155,26 @@ class MockApp:
             played: Played = await play(plan, scope, receive, send, note, entry.marks)
         except Exception as exc:  # noqa: BLE001 - recorded for check(); the server keeps serving
             self.state.errors.append(exc)
-            entry.error = repr(exc)
+            entry.error = short(repr(exc), 1000)
             note("error", entry.bytes_sent)
-            log.exception("mockserver: failed while playing a plan")
+            log_failure("failed while playing a plan", exc)
         else:
             note(played.outcome, played.bytes_sent)
         if entry.index >= 0:
-            await self.lanes.closed(entry)
+            await self.lanes.closed(entry)  # in process: settled against the journal's caps
         feed.publish("end", entry)
-        self.log_line(entry)
+        self.log_line(entry, detail)
 
-    def log_line(self, entry: JournalEntry) -> None:
+    def log_line(self, entry: JournalEntry, detail: str | None = None) -> None:
+        """The one line a request gets in the log (`detail`: why it was refused)."""
         if self.state.config.log:
             faults = ";".join(entry.faults) or "-"
-            upstream = f" upstream={entry.upstream}" if entry.upstream else ""
+            why = f' detail="{short(detail)}"' if detail else ""
+            upstream = f" upstream={short(entry.upstream)}" if entry.upstream else ""
             log.info(
-                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s%s",
-                entry.method, entry.path, entry.lane, entry.scenario or "-", faults,
-                entry.status, entry.outcome, upstream,
+                "%s %s lane=%s scenario=%s faults=%s status=%s outcome=%s%s%s",
+                entry.method, short(entry.path), entry.lane, entry.scenario or "-", faults,
+                entry.status, entry.outcome, upstream, why,
             )
 
     def error_plan(self, exc: ApiError, route: Route, request: Request) -> WirePlan:
@@ -186,7 +207,7 @@ class MockApp:
             api = found.format.name if found else "chat"
             view = RequestView(api=api, path=path)
             check_auth(config.api_key, request, api, forwarding=True)
-            raw = await gate.read_body(request, config.max_body)
+            raw = await self._read_forwarded(request, entry)
             forward = await forward_of(self.state, self.lanes, request, route, upstream, view,
                                        raw, index)
             forward.known_route = False  # nothing a replay could answer
@@ -211,25 +232,24 @@ class MockApp:
                                 origin=origin)
         raw = b""
         if get_form:
-            entry.body = body_from_query(request.query_params)
+            body = entry.body = body_from_query(request.query_params)
         else:
-            raw = await gate.read_body(request, config.max_body)
+            raw, body = await self._read_json(request, entry)
         try:
-            if not get_form:
-                entry.body = parse_json_body(raw)
-            view = view_for(api, path, entry.body, found.params)
+            view = view_for(api, path, body, found.params)
             info: ModelInfo | None = gate.known_model(self.state.models, api, view.model or "")
         except ApiError:
             if upstream is None:
                 raise
-            # the upstream judges what it accepts (its own fields, its own models and errors)
-            view = lenient_view(api, path, entry.body, found.params)
+            # the upstream judges what it accepts (its own fields, its own models and errors);
+            # the body itself was strict JSON all the same: a hostile one got its 400 above
+            view = lenient_view(api, path, body, found.params)
             info = None
         choice = await choose(
             self.state, self.lanes, route, request.headers, model=view.model, index=index,
             draw_chaos=lambda: chaos.draw(config.chaos, config.seed, route.lane, index,
                                           chaos.pool_for(view)),
-            body=entry.body if isinstance(entry.body, dict) else None,
+            body=body if isinstance(body, dict) else None,
         )
         entry.scenario = choice.name
         if upstream is not None and not choice.response.scripted:
@@ -238,13 +258,13 @@ class MockApp:
                                        raw, index, choice)
             if get_form:  # an EventSource's GET: the upstream gets the POST it stands for
                 forward.method, forward.query = "POST", ""
-                forward.body = json.dumps(entry.body).encode()
+                forward.body = json.dumps(body).encode()
                 forward.headers.append(("content-type", "application/json"))
             return forward
         if upstream is not None:  # a scenario answers after all: the mock's checks apply
             check_auth(config.api_key, request, api, forwarding=False)
             if info is None:
-                view = view_for(api, path, entry.body, found.params)
+                view = view_for(api, path, body, found.params)
                 info = gate.known_model(self.state.models, api, view.model or "")
         assert info is not None
         response = choice.response
@@ -273,13 +293,42 @@ class MockApp:
                            headers={"allow": ", ".join(found.pattern.methods)})
         config = self.state.config
         gate.check_auth(config.api_key, request.headers, api, request.query_params)
-        if method == "POST":
-            entry.body = parse_json_body(await gate.read_body(request, config.max_body))
+        body = (await self._read_json(request, entry))[1] if method == "POST" else None
         listing = found.format.renderer.listing
         assert listing is not None
-        answer = listing(method, path, found.params, entry.body or {}, self.state.models)
+        answer = listing(method, path, found.params, body or {}, self.state.models)
         return compile_plan(RequestView(api=api, path=path), draft=compile_json(answer, api=api),
                             origin=request.headers.get("origin"))
+
+    async def _read_json(self, request: Request, entry: JournalEntry) -> tuple[bytes, Any]:
+        """The request's body, as sent and as strict JSON (a 400 in the route's shape
+        otherwise, before anything is forwarded), journaled as it came in: parsed when it
+        parses, else its text (escaped where not UTF-8), cut past 64 KiB (journal_bounds.py)."""
+        raw = await gate.read_body(request, self.state.config.max_body)
+        try:
+            body = parse_json_body(raw)
+        except ApiError:
+            keep_body(entry, raw)
+            raise
+        keep_body(entry, raw, body)
+        return raw, body
+
+    async def _read_forwarded(self, request: Request, entry: JournalEntry) -> bytes:
+        """The body of a request only the upstream answers (a route the mock does not
+        serve): strict JSON when its content type says JSON (a hostile body gets the 400 here
+        and never reaches the upstream), any other body as it is (a multipart upload);
+        journaled within the same bounds as every body."""
+        raw = await gate.read_body(request, self.state.config.max_body)
+        if not raw or "json" not in request.headers.get("content-type", ""):
+            keep_body(entry, raw)
+            return raw
+        try:
+            body = parse_json_value(raw)
+        except ApiError:
+            keep_body(entry, raw)
+            raise
+        keep_body(entry, raw, body)
+        return raw
 
     def _model_plan(self, method: str, model_id: str, request: Request) -> WirePlan:
         gate.check_auth(self.state.config.api_key, request.headers, "models")

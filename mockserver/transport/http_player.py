@@ -119,9 +119,14 @@ async def reset_transport(transport: asyncio.Transport | None) -> None:
         return
     await flush(transport)
     await asyncio.sleep(0.01)  # let the client read the last bytes before the RST lands
+    if transport.is_closing():  # the client left meanwhile: nothing to reset
+        return
     sock = transport.get_extra_info("socket")
     if sock is not None:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except (OSError, ValueError):  # closed under us (fd -1): the connection is gone
+            return
     transport.abort()
 
 

@@ -108,27 +108,30 @@ class LocalLanes:
         return self.state.enqueue(lane, scenarios)
 
     async def queue(self, lane: str) -> list[dict[str, Any]]:
-        with self.state.lock:
-            return [q.describe() for q in self.state.lane(lane).queue]
+        return [q.describe() for q in self.state.queued(lane)]  # an unknown lane stays unmade
 
     async def opened(self, entry: JournalEntry) -> None:
         self.state.record(entry)  # the entry object itself: later changes show in the journal
 
     async def closed(self, entry: JournalEntry) -> None:
-        return None
+        self.state.settle(entry)  # sized against the journal's caps (journal_bounds.py)
 
     async def journal(self, lane: str | None, *, timeline: bool = False) -> JournalPage:
-        entries = self.state.journal(lane)
+        entries, evicted = self.state.journal_with_evicted(lane)
         requests = [e.to_dict() for e in entries]
         if timeline:
             from mockserver.transport.inspector.timeline import timeline as wire_timeline
 
             for data, entry in zip(requests, entries, strict=True):
                 data["timeline"] = wire_timeline(entry.plan, entry.marks)
-        return JournalPage(requests)
+        return JournalPage(requests, evicted)
 
     async def reset(self, lane: str | None) -> None:
         self.state.reset(lane)
+        if lane is None:  # everything dropped: hand the memory back
+            from mockserver.transport.memory import release
+
+            release()
 
 
 def state_required(workers: int) -> ApiError:
@@ -173,6 +176,9 @@ class UnsharedLanes(LocalLanes):
 
     async def opened(self, entry: JournalEntry) -> None:
         return None  # nobody can read a worker's own journal: keep nothing
+
+    async def closed(self, entry: JournalEntry) -> None:
+        return None
 
     async def journal(self, lane: str | None, *, timeline: bool = False) -> JournalPage:
         raise self._refuse()

@@ -83,18 +83,22 @@ return out
 """
 
 #: KEYS: lane journal, jbytes, jtotal, jidle, jevicted, jevicted:all; ARGV: lane, arrival
-#: number, entry JSON, lane cap, total cap, prefix of lane keys ("P lane:").
-#: Adds the entry, then evicts: the lane's oldest entries past the lane cap, then the
-#: longest-idle other lanes' journals past the total cap. Returns the entries evicted.
+#: number, entry JSON, lane byte cap, total byte cap, prefix of lane keys ("P lane:"), lane
+#: entry cap, lane count cap (journal_bounds.JournalBounds).
+#: Adds the entry, then evicts: the lane's oldest entries past the lane's caps, then the
+#: longest-idle other lanes' journals past the total cap or the number of lanes. Returns the
+#: entries evicted.
 RECORD = """
 local lane, num, entry = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local lane_cap, total_cap = tonumber(ARGV[4]), tonumber(ARGV[5])
+local entries_cap, lanes_cap = tonumber(ARGV[7]), tonumber(ARGV[8])
 redis.call('ZADD', KEYS[1], num, entry)
 local lane_bytes = redis.call('HINCRBY', KEYS[2], lane, #entry)
 local total = redis.call('INCRBY', KEYS[3], #entry)
 redis.call('ZADD', KEYS[4], 'GT', num, lane)
 local evicted = 0
-while lane_bytes > lane_cap and redis.call('ZCARD', KEYS[1]) > 1 do
+while (lane_bytes > lane_cap or redis.call('ZCARD', KEYS[1]) > entries_cap)
+    and redis.call('ZCARD', KEYS[1]) > 1 do
   local old = redis.call('ZPOPMIN', KEYS[1])
   lane_bytes = redis.call('HINCRBY', KEYS[2], lane, -#old[1])
   total = redis.call('INCRBY', KEYS[3], -#old[1])
@@ -104,7 +108,7 @@ if evicted > 0 then
   redis.call('HINCRBY', KEYS[5], lane, evicted)
   redis.call('INCRBY', KEYS[6], evicted)
 end
-while total > total_cap do
+while total > total_cap or redis.call('ZCARD', KEYS[4]) > lanes_cap do
   local idle = redis.call('ZRANGE', KEYS[4], 0, 1)
   local victim = idle[1]
   if victim == lane then victim = idle[2] end

@@ -6,7 +6,10 @@
                    counted in the same step: each enqueued use plays exactly once (a second
                    call with the request's body fields when a candidate matches on them)
     closed         one Lua call: the finished entry joins the lane's journal (scored by its
-                   arrival number), then the SPEC 8 bounds evict (journal_bounds.py)
+                   arrival number), then the SPEC 8 bounds evict (journal_bounds.py, the
+                   same caps as in one process, `--journal-max-mb`); the entry is stored as
+                   strict JSON (`entry_json`) with its body kept as the app kept it (past
+                   64 KiB cut, with its size and sha256), so the journal always reads back
 
 Losing Redis: lane operations raise `ApiError` 503 `state_unavailable` (answered in the route's
 own error shape); the root lane falls back to stateless selection (its queue unseen, nothing
@@ -30,7 +33,7 @@ from mockserver.core.plan import WirePlan
 from mockserver.core.scenario import Scenario, scenario_to_dict
 from mockserver.errors import ApiError, ConfigError
 from mockserver.transport import redis_scripts as lua
-from mockserver.transport.journal_bounds import JournalBounds, bounded_body, entry_json
+from mockserver.transport.journal_bounds import JournalBounds, bound_body, entry_json
 from mockserver.transport.lane_store import JournalPage
 from mockserver.transport.redis_url import redacted
 from mockserver.transport.state import DEFAULT_LANE, JournalEntry
@@ -227,14 +230,16 @@ class RedisLanes:
     async def closed(self, entry: JournalEntry) -> None:
         if entry.index < 0:
             return  # arrived while Redis was away: not journaled
+        bound_body(entry)  # a body set directly (not kept by the app) is cut the same way
         data = entry.to_dict(with_plan=False)
-        data.update(bounded_body(entry.body))
         data["sent"] = _sent_head(entry.plan)
         if self.worker is not None:
             data["worker"] = self.worker
         keys = [self._lane(entry.lane, "j"), *self._journal_keys()]
-        args: list[str | int] = [entry.lane, entry.index, entry_json(data), self.bounds.lane_bytes,
-                self.bounds.total_bytes, f"{self.p}lane:"]
+        bounds = self.bounds
+        args: list[str | int] = [entry.lane, entry.index, entry_json(data), bounds.lane_bytes,
+                                 bounds.total_bytes, f"{self.p}lane:", bounds.lane_entries,
+                                 bounds.lanes]
         try:
             await self._do(lambda: self._record(keys=keys, args=args))
         except ApiError:

@@ -41,11 +41,21 @@ __all__ = ["MockServer", "uvicorn_config"]
 log = logging.getLogger("mockserver.stack")
 
 
-def uvicorn_config(app: Any, host: str, port: int, *, stack: Stack | None = None,
-                   log_level: str = "warning") -> uvicorn.Config:
-    """The one uvicorn configuration every entry point uses (thread, CLI, benchmarks)."""
+def uvicorn_config(
+    app: Any, host: str, port: int, *, stack: Stack | None = None, log_level: str = "warning",
+    header_timeout: float | None = 10.0, log_requests: bool = False,
+    ws_max_size: int = 16 * 1024 * 1024,
+) -> uvicorn.Config:
+    """The one uvicorn configuration every entry point uses (thread, CLI, workers,
+    benchmarks), on `stack` (`stack.py`; default: the auto choice).
+
+    `header_timeout` rides on the config object, where the HTTP protocol classes read it
+    (`_internals.HeaderTimeoutMixin`, on httptools and h11 alike). A graceful shutdown waits
+    at most 0.5 s for streams in flight before they are cancelled, so `serve` stops within
+    2 s of SIGTERM.
+    """
     stack = stack or choose_stack()
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -56,11 +66,14 @@ def uvicorn_config(app: Any, host: str, port: int, *, stack: Stack | None = None
         log_level=log_level,
         access_log=False,
         server_header=False,
-        timeout_graceful_shutdown=1,
-        ws_max_size=16 * 1024 * 1024,
+        timeout_graceful_shutdown=0.5,  # type: ignore[arg-type]  # uvicorn reads any number
+        ws_max_size=ws_max_size,
         ws_ping_interval=None,
         ws_ping_timeout=None,
     )
+    config.header_timeout = header_timeout  # type: ignore[attr-defined]
+    config.log_requests = log_requests  # type: ignore[attr-defined]
+    return config
 
 
 class _Server(uvicorn.Server):
@@ -142,8 +155,11 @@ class MockServer:
         # one line: a warning when it falls back (never an error), else for who listens (CLI)
         log.log(logging.WARNING if self.stack.missing else logging.INFO, self.stack.line())
         self.state.feed.reopen()
-        server = _Server(uvicorn_config(self.app, self.host, self.port, stack=self.stack),
-                         on_shutdown=self.state.feed.close)
+        server = _Server(uvicorn_config(
+            self.app, self.host, self.port, stack=self.stack,
+            header_timeout=self.config.header_timeout, log_requests=self.config.log,
+            ws_max_size=self.config.ws_max_size,
+        ), on_shutdown=self.state.feed.close)
         thread = threading.Thread(target=server.run, name="mockserver", daemon=True)
         self._server, self._thread = server, thread
         thread.start()

@@ -4,9 +4,19 @@
     ├── config           ServerConfig (api key, admin token, chaos, seed, timing, models ...)
     ├── library          named scenarios (built-in + --scenarios), chosen by header or URL
     ├── lanes[id]        Lane: its own FIFO of queued scenarios and its own journal
-    │                    ("default" is the root /v1; /lane/<id>/v1 is lane <id>)
+    │                    ("default" is the root /v1; /lane/<id>/v1 is lane <id>), kept in
+    │                    order of last use (the longest-idle lane first)
     └── feed             the journal as events, one per request start and end, for
-                         GET /_mock/events and the inspector page (inspector/feed.py)
+                         GET /_mock/events and the inspector page (inspector/feed.py); it
+                         holds weak references only, so the caps below bound its memory too
+
+Bounded (SPEC 8): a finished entry counts its bytes (journal_bounds.settle) against its lane's cap
+and the total cap (`config.journal_bounds`: journal_bounds.py owns the defaults, 64 MiB in
+all and a quarter of it per lane, and `--journal-max-mb` sets them); past the lane's cap its
+oldest entries are evicted, past the total the journals of the longest-idle lanes (their
+queues stay). Past `max_lanes` (1,000) lanes the longest-idle lane is dropped whole (its queue
+and counters too: it starts again from request 0 if it comes back).
+Every eviction is counted, and `GET /_mock/journal` reports the count.
 
 Scenarios are frozen, so handing them across threads is safe; every mutation of a lane happens
 under one lock. Nothing here does I/O.
@@ -16,49 +26,27 @@ from __future__ import annotations
 
 import itertools
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.models import ModelCatalog
-from mockserver.core.plan import WirePlan
-from mockserver.core.scenario import Scenario, Timing
-from mockserver.faults import Fault
+from mockserver.core.scenario import Scenario
+from mockserver.transport.config import ServerConfig
 from mockserver.transport.inspector.feed import JournalFeed
+from mockserver.transport.journal import JournalEntry
+from mockserver.transport.journal_bounds import settle
+from mockserver.transport.library import ScenarioLibrary
 
 __all__ = [
     "ServerConfig", "ServerState", "ScenarioLibrary", "Lane", "Queued", "JournalEntry",
-    "DEFAULT_LANE",
+    "DEFAULT_LANE", "ErrorLog",
 ]
 
 DEFAULT_LANE = "default"
-
-
-@dataclass(frozen=True)
-class ServerConfig:
-    host: str = "127.0.0.1"
-    api_key: str | None = None
-    admin_token: str | None = None
-    chaos: float = 0.0
-    seed: int = 0
-    timing: Timing | None = None
-    models: tuple[str, ...] = ()
-    faults: tuple[Fault, ...] = ()
-    scenario: str | None = None
-    max_body: int = 1024 * 1024
-    log: bool = False
-    #: entries kept per lane; older ones are dropped so a long `serve` stays flat in memory
-    journal_limit: int = 1000
-    #: `--upstream`: where requests no scenario answers are forwarded, as `[PREFIX=]URL`
-    #: strings or `transport.upstreams.Upstream`s
-    upstreams: tuple[Any, ...] = ()
-    #: `--upstream-timeout`: seconds to connect, and between reads, before a 504 or a cut
-    upstream_timeout: float = 60.0
-    #: `--record DIR`: each proxied exchange is saved there as a scenario file
-    record_dir: str | None = None
-    #: `--timing fast` given: no pauses at all, not even a scenario's recorded timing
-    fast: bool = False
+_GONE_LIMIT = 10_000  # evicted lanes whose eviction counts are remembered
+_ERRORS_KEPT = 100  # server-side errors kept for check(); later ones are only counted
 
 
 @dataclass
@@ -81,147 +69,29 @@ class Queued:
 
 
 @dataclass
-class JournalEntry:
-    """One request as the server saw it, and what it sent back."""
-
-    index: int
-    method: str
-    path: str
-    lane: str
-    headers: dict[str, str]
-    body: Any
-    scenario: str | None = None
-    faults: tuple[str, ...] = ()
-    status: int | None = None
-    outcome: str = "pending"
-    plan: WirePlan | None = None
-    bytes_sent: int = 0
-    error: str | None = None
-    #: wall-clock time of arrival (seconds since the epoch), for the inspector and reports
-    started: float = field(default_factory=time.time)
-    #: "http" or "ws"
-    protocol: str = "http"
-    #: (seconds since the first op, op index) per op played, recorded only while the
-    #: inspector watches (`JournalFeed.capture`); None otherwise
-    marks: list[tuple[float, int]] | None = None
-    #: the upstream URL when the request was proxied (SPEC 10)
-    upstream: str | None = None
-
-    @property
-    def proxied(self) -> bool:
-        return self.upstream is not None
-
-    def to_dict(self, *, with_plan: bool = True) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "index": self.index,
-            "method": self.method,
-            "path": self.path,
-            "lane": self.lane,
-            "headers": self.headers,
-            "body": self.body,
-            "scenario": self.scenario,
-            "faults": list(self.faults),
-            "status": self.status,
-            "outcome": self.outcome,
-            "bytes_sent": self.bytes_sent,
-            "started": self.started,
-            "protocol": self.protocol,
-        }
-        if self.error:
-            data["error"] = self.error
-        if self.upstream is not None:
-            data["proxied"], data["upstream"] = True, self.upstream
-        if with_plan and self.plan is not None:
-            data["sent"] = self.plan.describe().splitlines()
-        return data
-
-
-@dataclass
 class Lane:
     id: str
     queue: list[Queued] = field(default_factory=list)
     journal: list[JournalEntry] = field(default_factory=list)
     requests: int = 0
     library_uses: dict[str, int] = field(default_factory=dict)
+    #: bytes its settled journal entries count, and entries evicted from it
+    bytes: int = 0
+    evicted: int = 0
 
 
-class ScenarioLibrary(MutableMapping[str, Scenario]):
-    """Named scenarios by name, with sources loaded on first use (`defer`).
+class ErrorLog(list[BaseException]):
+    """Exceptions raised inside the server, for `MockServer.check()`: the first
+    `_ERRORS_KEPT` are kept, later ones only counted (`dropped`), so a long `serve` that
+    meets the same bug many times does not keep every traceback alive."""
 
-    A deferred source (the built-in library: YAML files and one scenario per fault, which
-    imports every fault module) is read the first time the library is looked at, not at
-    start-up. The result is what loading it eagerly first would have given: deferred sources
-    come first, and a scenario added under the same name wins but keeps that position.
-    """
+    dropped = 0
 
-    def __init__(self) -> None:
-        self._named: dict[str, Scenario] = {}
-        self._deferred: list[Callable[[], Iterable[Scenario]]] = []
-        self._lock = threading.Lock()
-        self._recorded: list[Scenario] = []  # recordings answer by their match, unnamed
-
-    def defer(self, source: Callable[[], Iterable[Scenario]]) -> None:
-        """Load `source()` (before every scenario added so far) on first use."""
-        with self._lock:
-            self._deferred.append(source)
-
-    @property
-    def _data(self) -> dict[str, Scenario]:
-        if self._deferred:
-            self._load()
-        return self._named
-
-    def _load(self) -> None:
-        with self._lock:
-            if not self._deferred:
-                return
-            merged: dict[str, Scenario] = {}
-            for source in self._deferred:
-                for scenario in source():
-                    if not scenario.name:
-                        raise ValueError("a library scenario needs a name")
-                    merged[scenario.name] = scenario
-            merged.update(self._named)
-            self._named, self._deferred = merged, []
-
-    def __getitem__(self, name: str) -> Scenario:
-        return self._data[name]
-
-    def __setitem__(self, name: str, scenario: Scenario) -> None:
-        with self._lock:
-            old = self._named.get(name)
-            self._named[name] = scenario
-            self._recorded = [s for s in self._recorded if s is not old]
-            if scenario.recorded is not None:
-                self._recorded.append(scenario)
-
-    def recording_for(self, path: str, model: str | None, body: Any) -> Scenario | None:
-        """The first recording (`serve --record`) whose match fits this request, if any."""
-        for scenario in self._recorded:
-            if scenario.match.matches(path, model, body):
-                return scenario
-        return None
-
-    def __delitem__(self, name: str) -> None:
-        data = self._data
-        with self._lock:
-            old = data.pop(name)
-            self._recorded = [s for s in self._recorded if s is not old]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._data
-
-    def get(self, name: str, default: Any = None) -> Any:
-        return self._data.get(name, default)
-
-    def __repr__(self) -> str:
-        return f"ScenarioLibrary({self._data!r})"
+    def append(self, exc: BaseException) -> None:
+        if len(self) < _ERRORS_KEPT:
+            super().append(exc)
+        else:
+            self.dropped += 1
 
 
 class ServerState:
@@ -229,13 +99,19 @@ class ServerState:
 
     def __init__(self, config: ServerConfig, library: Iterable[Scenario] = ()) -> None:
         self.config = config
+        self.bounds = config.journal_bounds
         self.models = ModelCatalog(config.models)
         self.library = ScenarioLibrary()
         self.lock = threading.Lock()
-        self.lanes: dict[str, Lane] = {}
+        #: lanes in order of last use: the first is the longest idle
+        self.lanes: OrderedDict[str, Lane] = OrderedDict()
         self._ids = itertools.count(1)
         self._global = itertools.count(0)
-        self.errors: list[BaseException] = []
+        self.errors: ErrorLog = ErrorLog()
+        #: bytes all settled entries count; entries evicted in all (since the last reset)
+        self.journal_bytes = 0
+        self.evicted = 0
+        self._gone: OrderedDict[str, int] = OrderedDict()  # evicted lane -> its evictions
         self.feed = JournalFeed()
         for scenario in library:
             self.add_library(scenario)
@@ -248,10 +124,36 @@ class ServerState:
             self.models.add(scenario.match.model)  # the upstream's model, known for replay
 
     def lane(self, lane_id: str) -> Lane:
-        lane = self.lanes.get(lane_id)
-        if lane is None:
-            lane = self.lanes[lane_id] = Lane(lane_id)
+        """The lane (created when new), marked as just used. Call under `lock`."""
+        lanes = self.lanes
+        lane = lanes.get(lane_id)
+        if lane is not None:
+            lanes.move_to_end(lane_id)
+            return lane
+        lane = lanes[lane_id] = Lane(lane_id, evicted=self._gone.pop(lane_id, 0))
+        while len(lanes) > self.bounds.lanes:
+            self._drop_lane(next(iter(lanes)))
         return lane
+
+    def _drop_lane(self, lane_id: str) -> None:
+        """Evict a whole lane (its journal counted as evicted). Call under `lock`."""
+        lane = self.lanes.pop(lane_id)
+        self._evict_journal(lane, len(lane.journal))
+        self._gone[lane_id] = lane.evicted
+        while len(self._gone) > _GONE_LIMIT:
+            self._gone.popitem(last=False)
+
+    def _evict_journal(self, lane: Lane, count: int) -> None:
+        """Evict the `count` oldest entries of a lane's journal. Call under `lock`."""
+        if count <= 0:
+            return
+        gone, lane.journal = lane.journal[:count], lane.journal[count:]
+        for entry in gone:
+            entry.evicted = True
+            lane.bytes -= entry.size
+            self.journal_bytes -= entry.size
+        lane.evicted += count
+        self.evicted += count
 
     def enqueue(self, lane_id: str, scenarios: Iterable[Scenario]) -> list[str]:
         with self.lock:
@@ -270,8 +172,8 @@ class ServerState:
         """The first queued scenario matching (path, model, body) and its use index; consumes
         one use."""
         with self.lock:
-            lane = self.lane(lane_id)
-            for queued in lane.queue:
+            lane = self.lanes.get(lane_id)
+            for queued in lane.queue if lane is not None else ():
                 if queued.exhausted or not queued.scenario.match.matches(path, model, body):
                     continue
                 use = queued.used
@@ -297,30 +199,73 @@ class ServerState:
             return index, next(self._global)
 
     def record(self, entry: JournalEntry) -> None:
+        """Add a new entry to its lane's journal (sized later, by `settle`)."""
         with self.lock:
-            journal = self.lane(entry.lane).journal
-            journal.append(entry)
-            if len(journal) > self.config.journal_limit:
-                del journal[: len(journal) - self.config.journal_limit]
+            lane = self.lane(entry.lane)
+            lane.journal.append(entry)
+            self._evict_journal(lane, len(lane.journal) - self.bounds.lane_entries)
+
+    def settle(self, entry: JournalEntry) -> None:
+        """Count a finished entry's bytes and enforce the caps: the oldest entries of its lane
+        past the lane's cap, then the journals of the longest-idle lanes past the total."""
+        size = settle(entry)
+        bounds = self.bounds
+        with self.lock:
+            lane = self.lanes.get(entry.lane)
+            if entry.evicted or lane is None:
+                return
+            lane.bytes += size
+            self.journal_bytes += size
+            cap = bounds.lane_bytes
+            while lane.bytes > cap and len(lane.journal) > 1:
+                self._evict_journal(lane, 1)
+            total = bounds.total_bytes
+            for idle in list(self.lanes.values()):  # the longest idle first
+                if self.journal_bytes <= total:
+                    break
+                if idle is not lane:
+                    self._evict_journal(idle, len(idle.journal))
+            while self.journal_bytes > total and len(lane.journal) > 1:
+                self._evict_journal(lane, 1)
 
     def journal(self, lane_id: str | None) -> list[JournalEntry]:
+        return self.journal_with_evicted(lane_id)[0]
+
+    def journal_with_evicted(self, lane_id: str | None) -> tuple[list[JournalEntry], int]:
+        """The journal of one lane (or of all, in arrival order) and how many of its entries
+        were evicted."""
         with self.lock:
             if lane_id is not None:
-                return list(self.lane(lane_id).journal)
+                lane = self.lanes.get(lane_id)
+                if lane is None:
+                    return [], self._gone.get(lane_id, 0)
+                return list(lane.journal), lane.evicted
             entries = [e for lane in self.lanes.values() for e in lane.journal]
-        return sorted(entries, key=lambda e: e.index)
+            evicted = self.evicted
+        return sorted(entries, key=lambda e: e.index), evicted
 
     def unused(self, lane_id: str) -> list[Queued]:
         with self.lock:
-            lane = self.lane(lane_id)
+            lane = self.lanes.get(lane_id)
             return [
-                q for q in lane.queue
+                q for q in (lane.queue if lane is not None else ())
                 if q.used == 0 or (q.scenario.times is not None and q.used < q.scenario.times)
             ]
+
+    def queued(self, lane_id: str) -> list[Queued]:
+        """The lane's queue as it stands (a copy)."""
+        with self.lock:
+            lane = self.lanes.get(lane_id)
+            return list(lane.queue) if lane is not None else []
 
     def reset(self, lane_id: str | None) -> None:
         with self.lock:
             if lane_id is None:
                 self.lanes.clear()
-            else:
-                self.lanes.pop(lane_id, None)
+                self._gone.clear()
+                self.journal_bytes = self.evicted = 0
+                return
+            lane = self.lanes.pop(lane_id, None)
+            self._gone.pop(lane_id, None)
+            if lane is not None:
+                self.journal_bytes -= lane.bytes

@@ -39,7 +39,6 @@ from mockserver.core.scenario import Scenario
 from mockserver.errors import ConfigError, ServerError
 from mockserver.transport._internals import bound_port
 from mockserver.transport.app import MockApp
-from mockserver.transport.journal_bounds import JournalBounds
 from mockserver.transport.lane_store import LaneStore, LocalLanes, UnsharedLanes
 from mockserver.transport.server import uvicorn_config
 from mockserver.transport.stack import choose_stack
@@ -68,7 +67,6 @@ class WorkerSpec:
     workers: int = 1
     state_url: str | None = None
     scenarios: tuple[Scenario, ...] = ()  # --scenarios files, over the built-in library
-    bounds: JournalBounds = JournalBounds()
     http: str = "auto"  # the stack every worker runs (stack.py): --http / --loop
     loop: str = "auto"
 
@@ -108,7 +106,8 @@ def build_app(spec: WorkerSpec, index: int) -> MockApp:
     if spec.state_url:
         from mockserver.transport.redis_store import RedisLanes  # only with --state
 
-        lanes = RedisLanes(spec.state_url, bounds=spec.bounds, worker=index)
+        # the journal's caps as in one process (`--journal-max-mb`), for the shared journal
+        lanes = RedisLanes(spec.state_url, bounds=spec.config.journal_bounds, worker=index)
     elif spec.workers > 1:
         lanes = UnsharedLanes(state, spec.workers)
     else:
@@ -143,8 +142,12 @@ def run_worker(spec: WorkerSpec, index: int, ready: Callable[[int], None]) -> No
     if spec.config.log:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     app = build_app(spec, index)
+    config = spec.config
     stack = choose_stack(spec.http, spec.loop)  # the supervisor has logged its line (CLI)
-    server = _Worker(uvicorn_config(app, spec.host, spec.port, stack=stack), ready)
+    server = _Worker(uvicorn_config(
+        app, spec.host, spec.port, stack=stack, header_timeout=config.header_timeout,
+        log_requests=config.log, ws_max_size=config.ws_max_size,
+    ), ready)
     if spec.workers > 1:
         server.run(sockets=[reuseport_socket(spec.host, spec.port)])
     else:

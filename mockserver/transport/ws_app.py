@@ -8,9 +8,16 @@
 The twin of app.py's HTTP path; the app imports it on the first upgrade, so a server that
 never sees a WebSocket never imports `websockets` or the WebSocket sessions.
 
-One connection is one journal entry (client messages as `body`, status 101 or the denial
-status, outcome) and takes one use of a queued scenario; each further request answered on the
-connection from the scenario's `sequence` takes one more use, so `assert_all_used` holds.
+One connection is one journal entry (client messages as `body`, 64 KiB of them at most,
+status 101 or the denial status, outcome) and takes one use of a queued scenario; each further
+request answered on the connection from the scenario's `sequence` takes one more use, so
+`assert_all_used` holds.
+
+Hostile messages (SPEC 8) get the protocol's own error message and the socket stays open:
+the protocols parse strict JSON (core/strict_json.py: too deep, NaN, lone surrogates).
+Frames the WebSocket layer itself refuses close with a close frame: text that is not UTF-8
+1007, a message past `ws_max_size` 1009 (websockets, under uvicorn). A bug in the server
+closes with 1011 and a reason; only a `ws_*` fault drops the TCP connection without a close.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from mockserver.core.scenario import Response, Scenario
+from mockserver.core.strict_json import loads
 from mockserver.core.ws.ops import Deny
 from mockserver.core.ws.protocol import WsSetup
 from mockserver.core.ws.session import WS_CHAOS_POOL, WsSession, given_key, is_beta
@@ -30,13 +38,13 @@ from mockserver.faults import Fault
 from mockserver.transport import chaos
 from mockserver.transport._internals import drop
 from mockserver.transport.choose import Choice, choose
+from mockserver.transport.faillog import log_failure
+from mockserver.transport.journal import JournalEntry
+from mockserver.transport.journal_bounds import keep_ws_message
 from mockserver.transport.routing import Route
-from mockserver.transport.state import JournalEntry
 from mockserver.transport.ws_player import WsPlayer
 
 __all__ = ["serve_ws"]
-
-_BODY_LIMIT = 1000
 
 
 @dataclass
@@ -101,10 +109,11 @@ def _setup(app: Any, protocol: str, choice: _Choice, route: Route, headers: dict
 
 
 def _client_message(data: str | bytes) -> Any:
+    """A client message as journaled: its strict JSON, else its text (bytes escaped)."""
     try:
-        return json.loads(data)
+        return loads(data)
     except ValueError:
-        return data if isinstance(data, str) else data.decode("utf-8", "replace")
+        return data if isinstance(data, str) else data.decode("utf-8", "backslashreplace")
 
 
 async def _pump(receive: Any, inbox: asyncio.Queue[Any]) -> None:
@@ -158,8 +167,8 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
                 break
             data = message.get("text")
             data = message.get("bytes", b"") if data is None else data
-            if len(entry.body) < _BODY_LIMIT:
-                entry.body.append(_client_message(data))
+            size = len(data) if isinstance(data, bytes) or data.isascii() else len(data.encode())
+            keep_ws_message(entry, _client_message(data), size, data)
             answer = session.stream(data)
             await _account_uses(app, route, choice, session)
             await player.play(answer)
@@ -167,18 +176,28 @@ async def serve_ws(app: Any, scope: dict[str, Any], receive: Any, send: Any, rou
         player.outcome = "client_disconnected"
     except Exception as exc:  # noqa: BLE001 - a bug ends this connection, never the server
         state.errors.append(exc)
+        log_failure(f"internal error on WebSocket {route.path}", exc)
         player.outcome = "closed"
-        entry.error = f"mockserver internal error: {exc!r}"
-        await drop(scope)
+        entry.error = f"mockserver internal error: {exc!r}"[:1000]
+        await _close_after_bug(send, scope)
     finally:
         pump.cancel()
         if session is not None:
             entry.error = entry.error or ("; ".join(session.failures) or None)
         entry.status, entry.outcome, entry.bytes_sent = player.status, player.outcome, player.sent
         if entry.index >= 0:
-            await app.lanes.closed(entry)
+            await app.lanes.closed(entry)  # in process: settled against the journal's caps
         state.feed.publish("end", entry)
         app.log_line(entry)
+
+
+async def _close_after_bug(send: Any, scope: dict[str, Any]) -> None:
+    """Close 1011 with a reason (a close frame, as RFC 6455 asks of a server that fails);
+    drop the connection only when even that cannot be sent."""
+    try:
+        await send({"type": "websocket.close", "code": 1011, "reason": "mockserver internal error"})
+    except Exception:  # noqa: BLE001 - the socket is gone or the handshake never completed
+        await drop(scope)
 
 
 async def _account_uses(app: Any, route: Route, choice: _Choice, session: WsSession) -> None:

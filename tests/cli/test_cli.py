@@ -136,6 +136,9 @@ def test_play_prints_exact_bytes_with_timing(tmp_path: Path) -> None:
         ),
         (("serve", "--port", "0", "--scenario", "nope"), "unknown scenario 'nope'"),
         (("serve", "--port", "0", "--chaos", "2"), "--chaos must be between 0 and 1"),
+        (("serve", "--port", "0", "--journal-max-mb", "0"), "journal_max_mb: invalid value 0.0"),
+        (("serve", "--port", "0", "--header-timeout", "-1"),
+         "header_timeout: invalid value -1.0"),
     ],
 )
 def test_bad_configuration_exits_2_with_a_clear_message(

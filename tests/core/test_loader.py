@@ -63,3 +63,28 @@ def test_missing_path_empty_directory_and_binary_file(tmp_path):
     (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ScenarioError, match="bin.yaml: cannot read the file"):
         load_scenarios(tmp_path)
+
+
+def _laughs_in_arguments() -> str:
+    """The campaign's 900-byte bomb: a billion-laughs alias chain as a tool call's arguments."""
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    return ("response:\n  tool_calls:\n    - name: f\n      arguments:\n"
+            + "".join(f"        {line}\n" for line in lines))
+
+
+@pytest.mark.parametrize(("name", "text", "words"), [
+    ("bomb.yaml", _laughs_in_arguments(),
+     "bomb.yaml: YAML over its budget (max_nodes): more than 200000 nodes"),
+    ("deep.yaml", "response: " + "[" * 100 + "]" * 100,
+     "deep.yaml: YAML over its budget (max_depth)"),
+    ("nan.json", '{"timing": {"chunk_ms": NaN}}',
+     "nan.json: not valid JSON: NaN is not valid JSON"),
+    ("inf.yaml", "timing: {chunk_ms: .inf}\n",
+     "inf.yaml: timing.chunk_ms: expected a finite number"),
+])
+def test_hostile_scenario_files_are_refused_naming_the_file_and_limit(tmp_path, name, text, words):
+    (tmp_path / name).write_text(text)
+    with pytest.raises(ScenarioError) as info:
+        load_scenarios(tmp_path / name)
+    assert words in str(info.value)

@@ -143,7 +143,12 @@ def test_client_receives_identical_bytes_when_a_drawn_plan_is_replayed(  # type:
     server, http, scenario
 ) -> None:
     received: list[bytes] = []
-    first = play_over_the_wire(server, scenario, raw_body_call(http, received), expected="")
-    again = play_over_the_wire(server, scenario, raw_body_call(http, received), expected="")
+    # A drawn split(mode=every_byte, gap_ms=...) over a few KB of tool calls pauses for
+    # seconds by design (each pause at least gap_ms, rounded up to the loop's millisecond
+    # timers): this test is about the bytes, so it waits for them well past the 5 s default.
+    first = play_over_the_wire(server, scenario, raw_body_call(http, received), expected="",
+                               timeout=30.0)
+    again = play_over_the_wire(server, scenario, raw_body_call(http, received), expected="",
+                               timeout=30.0)
     assert first.outcome == again.outcome == "ok", (first, again)
     assert received[0] == received[1] == first.plan.body(), scenario

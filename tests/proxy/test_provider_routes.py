@@ -66,11 +66,15 @@ def _bedrock(root: str) -> Any:
 
 def _converse(root: str, text: str) -> Any:
     client = _bedrock(root)
+    stream = None
     try:
         reply = client.converse_stream(
             modelId=CLAUDE, messages=[{"role": "user", "content": [{"text": text}]}])
-        return list(reply["stream"])
+        stream = reply["stream"]
+        return list(stream)
     finally:
+        if stream is not None:  # a stream that failed mid-read (a bad CRC) holds its socket
+            stream.close()
         client.close()
 
 

@@ -19,7 +19,6 @@ with the error type chosen by status, and the request id in a `request-id` heade
 
 from __future__ import annotations
 
-import json
 import string
 from collections.abc import Mapping
 from typing import Any, cast
@@ -37,6 +36,7 @@ from mockserver.core.request import (
     stream_view,
     text_of,
 )
+from mockserver.core.strict_json import loads
 from mockserver.errors import ApiError
 
 __all__ = [
@@ -127,8 +127,8 @@ def _tool_id(call: Call) -> str:
 
 def _input(call: Call) -> dict[str, Any]:
     try:
-        value = json.loads(call.arguments) if call.arguments else {}
-    except ValueError:
+        value = loads(call.arguments) if call.arguments else {}
+    except ValueError:  # StrictJSONError: arguments that are not strict JSON become {}
         return {}
     return value if isinstance(value, dict) else {}
 

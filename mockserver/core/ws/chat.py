@@ -4,7 +4,7 @@
                                                      (wrong K with --api-key: error, close 1008)
     client {"type":"message","model":M,"content":C,"stream":true}
                                        -> {"type":"chunk","content":piece}* {"type":"done"}
-    anything else (not JSON, binary, unknown type, unknown model, missing content)
+    anything else (not strict JSON, binary, unknown type, unknown model, missing content)
                                        -> {"type":"error","message":...}, socket stays open
 
 Pieces, pauses and seed are the ones the SSE stream of the same scenario uses (content.resolve
@@ -22,7 +22,6 @@ played. Only a paced answer (non-zero timing) is built whole, to take its pauses
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message
 from mockserver.core.request import RequestView
+from mockserver.core.strict_json import StrictJSONError, loads
 from mockserver.core.ws.ops import Close, Pause, Send, WsOp
 from mockserver.core.ws.protocol import WsSetup, delays, error_message, json_text
 
@@ -71,9 +71,10 @@ class ChatProtocol:
         if isinstance(data, bytes):
             return [_error("Binary messages are not supported: send JSON text messages.")]
         try:
-            message: Any = json.loads(data)
-        except ValueError:
-            return [_error("Invalid JSON: every message must be a JSON object with a 'type'.")]
+            message: Any = loads(data)
+        except StrictJSONError as exc:
+            return [_error(f"Invalid JSON ({exc.reason}): every message must be a JSON object "
+                           "with a 'type'.")]
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
             return [_error("Invalid message: expected a JSON object with a string 'type'.")]
         kind = message["type"]

@@ -22,7 +22,6 @@ Every server event has an `event_id`. With `OpenAI-Beta: realtime=v1` (or the su
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +29,7 @@ from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message, default_error_type
 from mockserver.core.ids import Ids
 from mockserver.core.request import RequestView
+from mockserver.core.strict_json import StrictJSONError, loads
 from mockserver.core.ws.ops import Pause, Send, WsOp
 from mockserver.core.ws.protocol import WsSetup, delays, error_message, json_text
 from mockserver.core.ws.realtime_shapes import (
@@ -91,10 +91,10 @@ class RealtimeProtocol:
 
     def receive(self, data: str | bytes) -> list[WsOp]:
         try:
-            event: Any = json.loads(data)
-        except ValueError:
-            return [self._error("The server could not parse the event: invalid JSON.",
-                                code="invalid_json")]
+            event: Any = loads(data)
+        except StrictJSONError as exc:
+            return [self._error(f"The server could not parse the event: invalid JSON "
+                                f"({exc.reason}).", code="invalid_json")]
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             return [self._error("The 'type' field is missing.", code="invalid_event",
                                 param="type")]

@@ -15,12 +15,12 @@ pauses the SSE stream of that response would get.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mockserver.core.content import resolve
 from mockserver.core.formats import default_error_message, default_error_type, view_for
 from mockserver.core.formats.responses import responses_event_payloads
+from mockserver.core.strict_json import StrictJSONError, loads
 from mockserver.core.ws.ops import Pause, Send, WsOp
 from mockserver.core.ws.protocol import WsSetup, delays, error_message, json_text
 from mockserver.errors import ApiError
@@ -56,9 +56,10 @@ class ResponsesProtocol:
 
     def receive(self, data: str | bytes) -> list[WsOp]:
         try:
-            event: Any = json.loads(data)
-        except ValueError:
-            return [_error("Invalid JSON in WebSocket message.", code="invalid_json")]
+            event: Any = loads(data)
+        except StrictJSONError as exc:
+            return [_error(f"Invalid JSON in WebSocket message ({exc.reason}).",
+                           code="invalid_json")]
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             return [_error("The 'type' field is missing or not a string.", code="invalid_event",
                            param="type")]

@@ -17,11 +17,11 @@ recorded in the journal entry's `error`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.strict_json import loads
 from mockserver.core.ws.ops import Close, Pause, Send, WsOp
 from mockserver.core.ws.protocol import json_text
 from mockserver.errors import ScenarioError
@@ -143,8 +143,8 @@ class ScriptProtocol:
         step = self.steps[self.position]
         assert isinstance(step, ExpectStep)
         try:
-            actual: Any = json.loads(data)
-        except ValueError:
+            actual: Any = loads(data)
+        except ValueError:  # StrictJSONError: compared as the text it is
             actual = data
         if not matches(step.pattern, actual):
             shown = data if isinstance(data, str) else repr(data)
