@@ -1,9 +1,11 @@
-"""Helpers for the hostile-input tests: the journal read as strict JSON, and a check that
-the server still answers a good request."""
+"""Helpers for the hostile-input tests: the journal read as strict JSON, a check that the
+server still answers a good request, and a slowloris connection watched until it is closed."""
 
 from __future__ import annotations
 
 import json
+import socket
+import time
 from typing import Any
 
 import httpx
@@ -32,3 +34,26 @@ def assert_still_serving(server: MockServer) -> None:
         reply = client.post(f"{server.base_url}/chat/completions", json=GOOD)
         assert reply.status_code == 200, reply.text[:300]
         assert client.get(f"{server.url}/_mock/health").json() == {"status": "ok"}
+
+
+def closed_by_server(sock: socket.socket, *, dribble: bytes = b"", bound: float = 15.0) -> bool:
+    """Send `dribble` a byte at a time (every 0.1 s) until the server closes the connection;
+    False if it is still open after `bound` seconds."""
+    sock.settimeout(0.1)
+    deadline = time.monotonic() + bound
+    position = 0
+    while time.monotonic() < deadline:
+        try:
+            if sock.recv(4096) == b"":
+                return True
+        except TimeoutError:
+            pass
+        except OSError:  # reset
+            return True
+        if dribble:
+            try:
+                sock.sendall(dribble[position % len(dribble):][:1])
+            except OSError:
+                return True
+            position += 1
+    return False

@@ -16,9 +16,9 @@ import pytest
 from websockets.asyncio.client import connect
 
 from mockserver import MockServer
+from tests.hostile._hostile import closed_by_server
 
 TIMEOUT = 0.5  # the server's header timeout in these tests
-BOUND = 15.0  # how long a test waits at most for something that should happen at once
 
 
 @pytest.fixture(scope="module")
@@ -27,29 +27,6 @@ def quick(mockserver_stack: tuple[str, str]) -> Iterator[MockServer]:
     with MockServer(header_timeout=TIMEOUT, http=http, loop=loop) as running:
         yield running
         running.check()
-
-
-def closed_by_server(sock: socket.socket, *, dribble: bytes = b"", bound: float = BOUND) -> bool:
-    """Send `dribble` a byte at a time (every 0.1 s) until the server closes the connection;
-    False if it is still open after `bound` seconds."""
-    sock.settimeout(0.1)
-    deadline = time.monotonic() + bound
-    position = 0
-    while time.monotonic() < deadline:
-        try:
-            if sock.recv(4096) == b"":
-                return True
-        except TimeoutError:
-            pass
-        except OSError:  # reset
-            return True
-        if dribble:
-            try:
-                sock.sendall(dribble[position % len(dribble):][:1])
-            except OSError:
-                return True
-            position += 1
-    return False
 
 
 def test_a_slowloris_connection_is_closed(quick: MockServer) -> None:

@@ -12,35 +12,13 @@ import uuid
 
 import httpx
 
+from tests.hostile._hostile import closed_by_server
 from tests.workers.conftest import RedisServer, Served
 
 TIMEOUT = 0.5  # the workers' header timeout here
 #: a slowloris connection must be closed within this; the default timeout (10 s) is longer,
 #: so a worker that did not get --header-timeout fails the test
 CLOSED_WITHIN = 5.0
-
-
-def _closed_by_server(sock: socket.socket, bound: float) -> bool:
-    """Dribble a header line a byte every 0.1 s until the server closes the connection;
-    False if it is still open after `bound` seconds."""
-    sock.settimeout(0.1)
-    deadline = time.monotonic() + bound
-    dribble = b"X-Slow: aaaaaaaaaaaaaaaaaaaa\r\n"
-    position = 0
-    while time.monotonic() < deadline:
-        try:
-            if sock.recv(4096) == b"":
-                return True
-        except TimeoutError:
-            pass
-        except OSError:  # reset
-            return True
-        try:
-            sock.sendall(dribble[position % len(dribble):][:1])
-        except OSError:
-            return True
-        position += 1
-    return False
 
 
 def test_every_worker_closes_a_slowloris_connection_after_the_header_timeout() -> None:
@@ -53,7 +31,8 @@ def test_every_worker_closes_a_slowloris_connection_after_the_header_timeout() -
             started = time.monotonic()
             for sock in socks:
                 sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n")
-            assert all(_closed_by_server(sock, CLOSED_WITHIN) for sock in socks)
+            slow = b"X-Slow: aaaaaaaaaaaaaaaaaaaa\r\n"
+            assert all(closed_by_server(sock, dribble=slow, bound=CLOSED_WITHIN) for sock in socks)
             assert time.monotonic() - started >= TIMEOUT * 0.8  # not before its time
         finally:
             for sock in socks:
