@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import ClientDisconnect, Request
@@ -305,13 +306,7 @@ class MockApp:
         otherwise, before anything is forwarded), journaled as it came in: parsed when it
         parses, else its text (escaped where not UTF-8), cut past 64 KiB (journal_bounds.py)."""
         raw = await gate.read_body(request, self.state.config.max_body)
-        try:
-            body = parse_json_body(raw)
-        except ApiError:
-            keep_body(entry, raw)
-            raise
-        keep_body(entry, raw, body)
-        return raw, body
+        return raw, _parsed_and_kept(entry, raw, parse_json_body)
 
     async def _read_forwarded(self, request: Request, entry: JournalEntry) -> bytes:
         """The body of a request only the upstream answers (a route the mock does not
@@ -322,12 +317,7 @@ class MockApp:
         if not raw or "json" not in request.headers.get("content-type", ""):
             keep_body(entry, raw)
             return raw
-        try:
-            body = parse_json_value(raw)
-        except ApiError:
-            keep_body(entry, raw)
-            raise
-        keep_body(entry, raw, body)
+        _parsed_and_kept(entry, raw, parse_json_value)
         return raw
 
     def _model_plan(self, method: str, model_id: str, request: Request) -> WirePlan:
@@ -356,3 +346,15 @@ def _with_fault_header(plan: WirePlan) -> WirePlan:
         for op in plan.ops
     )
     return WirePlan(ops=ops, scenario=plan.scenario, faults=plan.faults, streaming=plan.streaming)
+
+
+def _parsed_and_kept(entry: JournalEntry, raw: bytes, parse: Callable[[bytes], Any]) -> Any:
+    """`parse(raw)`, with the body journaled either way: parsed when it parses, else as the
+    text that came in (the ApiError then goes on to the client in the route's shape)."""
+    try:
+        body = parse(raw)
+    except ApiError:
+        keep_body(entry, raw)
+        raise
+    keep_body(entry, raw, body)
+    return body
