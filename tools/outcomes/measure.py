@@ -113,9 +113,9 @@ def _signature(entry: Any) -> Any:
     return tuple(ops)
 
 
-def _versions_line() -> dict[str, str]:
+def _versions_line(stack: str) -> dict[str, str]:
     info = {"python": platform.python_version(), "system": f"{platform.system()} "
-            f"{platform.machine()}"}
+            f"{platform.machine()}", "server_stack": stack}
     node = node_executable()
     if node:
         info["node"] = subprocess.run([node, "--version"], capture_output=True, text=True,
@@ -135,6 +135,7 @@ def measure(env: Environment | None = None, *, only: Sequence[str] = ()) -> dict
     expected = matrix.TEXT
     reports: dict[str, dict[str, Any]] = {}
     with MockServer(log=False) as server:
+        stack = server.stack.name
         jobs: dict[str, dict[str, Any]] = {}
         for client in clients:
             job_cases = []
@@ -181,7 +182,7 @@ def measure(env: Environment | None = None, *, only: Sequence[str] = ()) -> dict
         for thread in threads:
             thread.join(PROCESS_TIMEOUT_S * 2)
         outcomes = _classify_all(server, clients, all_cases, jobs, reports, wire_text)
-    return _assemble(env, clients, all_cases, reports, outcomes)
+    return _assemble(env, clients, all_cases, reports, outcomes, stack)
 
 
 def _classify_all(server: Any, clients: list[Client], all_cases: list[Case],
@@ -218,12 +219,12 @@ def _classify_all(server: Any, clients: list[Client], all_cases: list[Case],
 
 
 def _assemble(env: Environment, clients: list[Client], all_cases: list[Case],
-              reports: dict[str, Any], outcomes: dict[str, Any]) -> dict[str, Any]:
+              reports: dict[str, Any], outcomes: dict[str, Any], stack: str) -> dict[str, Any]:
     return {
         "generated_by": "python -m tools.outcomes measure",
         "date": date.today().isoformat(),
         "environment": env.label,
-        "platform": _versions_line(),
+        "platform": _versions_line(stack),
         "settings": {"text": matrix.TEXT, "client_timeout_s": matrix.CLIENT_TIMEOUT_S,
                      "deadline_s": matrix.DEADLINE_S, "reconnect_allowance_s": matrix.RECONNECT_S,
                      "hold_s": matrix.HOLD_S},

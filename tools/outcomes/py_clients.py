@@ -204,8 +204,8 @@ def _root(url: str) -> str:
 
 def boto3_bedrock(url: str, job: dict[str, Any]) -> str:
     """Bedrock's ConverseStream with boto3 (AWS event-stream frames, CRC-checked)."""
-    import boto3
-    from botocore.config import Config
+    import boto3  # type: ignore[import-untyped]
+    from botocore.config import Config  # type: ignore[import-untyped]
 
     client = boto3.client(
         "bedrock-runtime", endpoint_url=_root(url), region_name="us-east-1",

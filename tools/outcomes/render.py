@@ -62,7 +62,8 @@ def clients_block(report: dict[str, Any]) -> str:
     out = [
         f"Measured {report['date']} with `{report['generated_by']}` "
         f"({report['environment']} versions; Python {platform.get('python')}, "
-        f"Node {platform.get('node', '-')}, {platform.get('system')}). Every client: no "
+        f"Node {platform.get('node', '-')}, {platform.get('system')}; mockserver on "
+        f"{platform.get('server_stack', 'h11 + asyncio')}). Every client: no "
         f"retries, its own timeout option at {settings['client_timeout_s']:g} s where it has "
         f"one; `hang` = nothing within {settings['deadline_s']:g} s (EventSource: "
         f"{settings['deadline_s'] + settings['reconnect_allowance_s']:g} s); faults that hold "

@@ -1,7 +1,7 @@
 """The committed outcome file and how two measurements compare.
 
     docs/client-outcomes.json
-      generated_by, date, environment, platform {python, node, system}, settings {...}
+      generated_by, date, environment, platform {python, node, system, server_stack}, settings {...}
       clients   {name: {label, protocol, runner, versions {package: version}, skipped}}
       cases     [{spec, fault, layer, canonical}]
       outcomes  {client: {spec: {outcomes: [outcome, ...], detail}}}
