@@ -22,61 +22,23 @@ processes there, not the scaling a bigger machine gets (benchmarks/README.md).
 from __future__ import annotations
 
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench_sse import load
-from common import Proc, long_scenarios, median_ratio, rounds, spawn_ours
-from report import Row
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/, shared with the tests
+
+from bench_sse import load  # noqa: E402
+from common import Proc, long_scenarios, median_ratio, rounds, spawn_ours  # noqa: E402
+from report import Row  # noqa: E402
+
+from tools.redis_server import RedisServer  # noqa: E402
 
 __all__ = ["run"]
 
 BUDGET_S = 60.0  # per workload: no new round starts after this
 DEADLINE_S = 30.0  # per load run: past it, the rate so far is reported
-
-
-class Redis:
-    """redis-server on a free 127.0.0.1 port with a temporary directory, stopped by its PID."""
-
-    def __init__(self) -> None:
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        self.folder = Path(tempfile.mkdtemp(prefix="bench-redis-"))
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"redis-server ({binary}) did not start")
-            time.sleep(0.02)
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def workloads(quick: bool, smoke: bool) -> list[tuple[str, int, int]]:
@@ -101,7 +63,8 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
     loads = workloads(ctx.quick, ctx.smoke)
     sizes = {f"bench-w-{n}": n for _, _, n in loads}
     scen = long_scenarios(ctx.results, sizes)
-    redis = Redis()
+    folder = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+    redis = RedisServer(folder).start()
     procs: dict[str, Proc] = {}
     try:
         for name, args in contenders(redis.url, scen).items():
@@ -140,6 +103,7 @@ def run(ctx) -> list[Row]:  # type: ignore[no-untyped-def]
         for proc in procs.values():
             proc.stop()
         redis.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

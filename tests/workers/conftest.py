@@ -1,7 +1,8 @@
 """A real Redis and real multi-process mockservers for the workers tests.
 
-Redis is Debian's `redis-server` (./run.sh test installs it when missing): started on a free
-port of 127.0.0.1 with a temporary directory and no persistence, stopped by its PID. The
+Redis is Debian's `redis-server` (tools/redis_server.py; ./run.sh test installs it when
+missing): started on a free port of 127.0.0.1 with a temporary directory and no persistence,
+stopped by its PID. The
 mockservers are the `mockserver serve --workers N` command as users run it, each in its own
 process group so a stop reaches its workers too; every start and stop is bounded in time.
 """
@@ -9,26 +10,19 @@ process group so a stop reaches its workers too; every start and stop is bounded
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tools.redis_server import RedisServer
+
 START_S = 60.0  # spawned workers import the server: seconds on a loaded 2-core machine
 STOP_S = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -49,46 +43,6 @@ def _group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-class RedisServer:
-    """redis-server on 127.0.0.1:`port`, started and stopped by PID (restartable)."""
-
-    def __init__(self, folder: Path) -> None:
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        if not os.path.exists(binary):
-            raise AssertionError("redis-server not found: ./run.sh test installs Debian's "
-                                 "redis-server (apt-get install redis-server)")
-        self.binary, self.folder, self.port = binary, folder, free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> RedisServer:
-        self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder), "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        return self
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise AssertionError(f"redis-server did not start on port {self.port}")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            _stop(self.proc)
-            self.proc = None
 
 
 @pytest.fixture(scope="module")

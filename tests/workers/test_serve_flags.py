@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.workers.conftest import Served, free_port
+from tests.workers.conftest import Served
+from tools.redis_server import free_port
 
 CHAT = {"model": "gpt-4.1", "messages": [{"role": "user", "content": "hi"}]}
 
